@@ -19,7 +19,8 @@ Rules:
   * each pool is shuffled with random.Random(SEED) (one generator per pool, seeded SEED + k),
     candidates are taken in that order, and a line is only in one pool.
 
-Usage: select_extra.py [pool] [start] [count]    pool in {spend, nato, me, hard, random}
+Usage: select_extra.py [pool] [start] [count] [--new]   pool in {spend, nato, me, hard, random, money}
+       --new skips lines already present in labels-extra.tsv (next to this script)
 Prints: line_index <TAB> date <TAB> title <TAB> text[:600]
 """
 import json
@@ -50,6 +51,10 @@ NATO_RE = re.compile(
     r"|ben wallace|arms (industry|production)|ammunition (production|output|shortage|stock)|munitions? (production|factory|industry)"
     r"|armed forces.{0,40}(cuts?|shortfall|size)|military (cuts?|shortfall|readiness)|army (cuts?|size|shrink)|stoltenberg"
     r"|lloyd austin|debt (ceiling|limit).{0,100}(defen|military)", re.I)
+# third-pass pool (overlaps the pools above, spend excluded): military word AND money word anywhere
+MIL_RE = re.compile(r"defen[cs]e|military|pentagon|army|armed forces|nato\b|navy|troops|weapons|arms\b|munition", re.I)
+MONEY_RE = re.compile(r"\bspend|spent|budget|\bgdp\b|funding|\bcuts?\b|billion|£|€|\binvest|afford|taxpayer"
+                      r"|appropriation|shutdown", re.I)
 HARD_RE = re.compile(
     r"missile|rocket|\bnato\b|summit|oil price|brent|opec|crude|football|soccer|world cup|premier league"
     r"|tennis|olympic|nba|nfl", re.I)
@@ -96,6 +101,11 @@ def pools(items):
         lst = sorted(lst)
         random.Random(SEED + k).shuffle(lst)
         out[name] = lst
+    money = sorted(i for i, d in items if i not in set(spend)
+                   and MIL_RE.search((d.get("title") or "") + " " + (d.get("text") or ""))
+                   and MONEY_RE.search((d.get("title") or "") + " " + (d.get("text") or "")))
+    random.Random(SEED + 5).shuffle(money)
+    out["money"] = money
     return out
 
 
@@ -107,10 +117,19 @@ def main():
         for k, v in p.items():
             print(k, len(v))
         return
-    name = sys.argv[1]
-    start = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    count = int(sys.argv[3]) if len(sys.argv) > 3 else 25
-    for i in p[name][start:start + count]:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    name = args[0]
+    start = int(args[1]) if len(args) > 1 else 0
+    count = int(args[2]) if len(args) > 2 else 25
+    lst = p[name]
+    if "--new" in sys.argv:      # skip lines already written to labels-extra.tsv
+        here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels-extra.tsv")
+        seen = set()
+        if os.path.exists(here):
+            with open(here, encoding="utf-8") as f:
+                seen = {int(x.split("\t", 1)[0]) for x in f if x.strip()}
+        lst = [i for i in lst if i not in seen]
+    for i in lst[start:start + count]:
         d = byidx[i]
         text = (d.get("text") or "").replace("\n", " ").replace("\t", " ")
         title = (d.get("title") or "").replace("\t", " ")
