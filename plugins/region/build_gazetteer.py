@@ -97,7 +97,7 @@ class Gaz:
         if not phrase or not usable(phrase):
             return
         k = key_of(phrase)
-        if not k:
+        if not k or len(k.split()) > 8:
             return
         e = self.entries.setdefault(k, {"phrase": phrase, "cands": {}, "flags": set(),
                                         "weight": None, "curated": False})
@@ -321,7 +321,7 @@ def main():
             for c in codes:
                 if not re.match(r"^[A-Z]{2}$", c):
                     die("%s: bad code %r" % (where, c))
-            if not re.match(r"^[-UWP]+$", fl):
+            if not re.match(r"^[-UWPD]+$", fl):
                 die("%s: bad flags %r" % (where, fl))
             try:
                 wv = float(w)

@@ -1,0 +1,1252 @@
+/* region.c - region plugin: the countries and world regions an article is about, from a gazetteer */
+
+/*
+ * Matching is one pass over the shared tokens with one hash-table probe per capitalised word:
+ * the table is keyed by the hash of a phrase's first folded token, and a multi-word phrase then
+ * compares the hashes of the following tokens (longest phrase first). Each match becomes a
+ * mention (a country code candidate list, a kind, a weight); context rules (person names,
+ * common words, "City, State", cues elsewhere in the article) keep, drop or resolve it; the
+ * mentions are summed per country with zone and kind weights, and the countries are aggregated
+ * into regions through the region map. State is read-only after open(); every per-call buffer
+ * comes from host->scratch().
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newstag/plugin.h"
+
+#define RG_VERSION "1.0.0"
+#define RG_MAX_TOK 8          /* most tokens in a phrase */
+#define RG_MAX_CODES 4        /* most candidate countries of a phrase */
+#define RG_MAX_COUNTRIES 512
+#define RG_MAX_REGIONS 32
+#define RG_MAX_EVIDENCE 64    /* evidence spans per label */
+
+/* Kinds of phrase, strongest first. */
+enum rg_kind {
+	RG_NAME = 0, RG_ABBREV, RG_FORMER, RG_DEMONYM, RG_METONYM, RG_ORG, RG_CAPITAL,
+	RG_PLACE, RG_STATE, RG_CITY, RG_BLOCK, RG_NKINDS
+};
+static const char *const rg_kind_names[RG_NKINDS] = {
+	"name", "abbrev", "former", "demonym", "metonym", "org", "capital",
+	"place", "state", "city", "block"
+};
+/* Kind weights (issue: name > demonym > capital > city). */
+static const double rg_kind_weight[RG_NKINDS] = {
+	1.0, 1.0, 1.0, 0.75, 0.8, 0.6, 0.8, 0.7, 0.6, 0.6, 0.0
+};
+/* Zone weights: title, dateline and lead weigh most; the trailer of link lists little. */
+static const double rg_zone_weight[NT_ZONE_COUNT] = { 2.5, 3.0, 1.6, 1.0, 0.1 };
+
+#define RG_F_UPPER 0x01u  /* U: every token all caps */
+#define RG_F_WORD 0x02u   /* W: also a common word */
+#define RG_F_PERSON 0x04u /* P: also a person's name */
+#define RG_F_DOTTED 0x08u /* D: a dotted abbreviation, only after a comma ("Dublin, Calif.") */
+
+/* One gazetteer phrase. */
+struct rg_entry {
+	uint32_t tok_off;           /* index of its token hashes in rg_state.toks */
+	int32_t next;               /* next entry with the same first-token hash, or -1 */
+	uint8_t ntok;               /* number of tokens */
+	uint8_t kind;               /* enum rg_kind */
+	uint8_t flags;              /* RG_F_* */
+	uint8_t ncodes;             /* candidate countries (0 for a block phrase) */
+	uint16_t codes[RG_MAX_CODES]; /* country indexes, default first */
+	float weight;               /* ambiguity prior in (0,1] */
+	uint32_t line;              /* line in the gazetteer file (for messages) */
+};
+
+/* A cue: word `hash` anywhere in the article points phrase `entry` to country `code`. */
+struct rg_cue {
+	uint32_t entry;
+	uint16_t code;
+	uint64_t hash;
+};
+
+/* An open-addressing table from a 64-bit hash to an int32 value (-1 = empty). */
+struct rg_map {
+	uint64_t *keys;
+	int32_t *vals;
+	size_t mask;
+};
+
+struct rg_config {
+	const char *gazetteer;   /* gazetteer.tsv path */
+	const char *region_map;  /* region-map.tsv path */
+	double min_score;        /* candidate threshold for a country label */
+	double region_min_score; /* candidate threshold for a region label */
+};
+
+struct rg_state {
+	const struct nt_host *host;
+	struct rg_entry *entries;
+	size_t nentries;
+	uint64_t *toks;
+	size_t ntoks;
+	struct rg_map first;          /* first-token hash -> head entry */
+	struct rg_cue *cues;
+	size_t ncues;
+	struct rg_map cuewords;       /* cue word hash -> 1 */
+	char codes[RG_MAX_COUNTRIES][3];
+	int16_t region_of[RG_MAX_COUNTRIES]; /* region index or -1 */
+	size_t ncountries;
+	char regions[RG_MAX_REGIONS][32];
+	size_t nregions;
+	struct rg_map words[5];       /* context word sets, see rg_wordset */
+	double min_score;
+	double region_min_score;
+	char *gazetteer_path;
+	char digest[80];
+	const char *facets[3];
+};
+
+/* Context word sets. */
+enum rg_wordset { RG_WS_HONORIFIC = 0, RG_WS_QUALIFIER, RG_WS_LOCATIVE, RG_WS_INSTITUTION, RG_WS_DETERMINER };
+static const char *const rg_honorifics[] = {
+	"mr", "mrs", "ms", "miss", "mister", "dr", "sir", "dame", "lady", "lord", "rev", "st", "saint",
+	"prof", "professor", "coach", "actor", "actress", "singer", "rapper", "star", NULL
+};
+static const char *const rg_qualifiers[] = {
+	"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
+	"northeast", "northwest", "southeast", "southwest", "greater", "upper", "lower", "new", "old",
+	"downtown", "metropolitan", "inner", "outer", "occupied", "mount", "port", "fort", "lake",
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+	"january", "february", "march", "april", "june", "july", "august", "september", "october",
+	"november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+	"nov", "dec", "in", "at", "from", "to", "the", "and", "but", "or", "for", "on", "by", "with",
+	"as", "of", "after", "before", "while", "if", "when", "where", "says", "said", "via", "near",
+	"across", "inside", "outside", "about", "update", "breaking", "exclusive", "analysis",
+	"opinion", "watch", "video", "live", "factbox", "explainer", "reuters", "ap", "afp", "cnn",
+	"bbc", "xinhua", "tass", "dpa", "bloomberg", "united", "islamic", "federal", "democratic",
+	"republic", "kingdom", "state", "province", "region", "city", NULL
+};
+static const char *const rg_locatives[] = {
+	"in", "at", "from", "near", "to", "outside", "around", "into", "across", "of", "toward",
+	"towards", "via", "through", "inside", "visit", "visited", "visiting", "based", NULL
+};
+static const char *const rg_institutions[] = {
+	"government", "army", "police", "ministry", "minister", "parliament", "president", "prime",
+	"foreign", "king", "queen", "river", "valley", "times", "post", "daily", "national", "central",
+	"state", "airways", "airlines", "air", "telecom", "bank", "army's", "navy", "forces", "defense",
+	"defence", "armed", "border", "sea", "gulf", "coast", "republic", "kingdom", "province",
+	"city", "county", "state's", "senate", "house", "legislature", "governor", "university",
+	"mobile", "electric", "power", "petroleum", "oil", "gas", "steel", "motors", "telecom",
+	"railways", "stock", "exchange", "news", "radio", "television", "tv", "embassy", "consulate",
+	"cup", "open", "grand", "league", "football", "cricket", "rugby", "olympic", "committee",
+	"council", "authority", "agency", "office", "department", "supreme", "court", "high",
+	"federation", "union", "party", "democrats", "republicans", "cabinet", "mission",
+	"islands", "island", "strait", "straits", "peninsula", NULL
+};
+static const char *const rg_determiners[] = {
+	"a", "an", "the", "this", "that", "some", "roast", "roasted", "wild", "fine", "very", "so",
+	"too", "how", "really", "pretty", "quite", "my", "your", "our", "his", "her", "their", NULL
+};
+
+/* ---------------------------------------------------------------- small helpers */
+
+static void rg_err(struct nt_error *err, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+/* Fill err (may be NULL) with a status and a message. */
+static void rg_err(struct nt_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+	if (err == NULL)
+		return;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+}
+
+static size_t rg_slot(uint64_t h, size_t mask)
+{
+	return (size_t)((h ^ (h >> 29) ^ (h >> 47)) & mask);
+}
+
+static int rg_map_init(struct rg_map *m, size_t n)
+{
+	size_t cap = 16;
+	while (cap < n * 2 + 2)
+		cap <<= 1;
+	m->keys = calloc(cap, sizeof *m->keys);
+	m->vals = malloc(cap * sizeof *m->vals);
+	if (m->keys == NULL || m->vals == NULL)
+		return NT_ENOMEM;
+	for (size_t i = 0; i < cap; i++)
+		m->vals[i] = -1;
+	m->mask = cap - 1;
+	return NT_OK;
+}
+
+static void rg_map_free(struct rg_map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	m->keys = NULL;
+	m->vals = NULL;
+}
+
+/* Slot of key h: its own slot, or the empty slot where it would go. */
+static size_t rg_map_find(const struct rg_map *m, uint64_t h)
+{
+	size_t i = rg_slot(h, m->mask);
+	while (m->vals[i] >= 0 && m->keys[i] != h)
+		i = (i + 1) & m->mask;
+	return i;
+}
+
+static int32_t rg_map_get(const struct rg_map *m, uint64_t h)
+{
+	if (m->keys == NULL)
+		return -1;
+	return m->vals[rg_map_find(m, h)];
+}
+
+static int rg_wordset_build(struct rg_state *st, struct rg_map *m, const char *const *words)
+{
+	size_t n = 0;
+	while (words[n] != NULL)
+		n++;
+	if (rg_map_init(m, n) != NT_OK)
+		return NT_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = st->host->hash(words[i], strlen(words[i]));
+		size_t s = rg_map_find(m, h);
+		m->keys[s] = h;
+		m->vals[s] = 1;
+	}
+	return NT_OK;
+}
+
+static int rg_in(const struct rg_state *st, enum rg_wordset ws, uint64_t h)
+{
+	return rg_map_get(&st->words[ws], h) >= 0;
+}
+
+/* Parse a decimal number in [0, 1e6] without the locale; returns 0 on success. */
+static int rg_parse_num(const char *s, size_t len, double *out)
+{
+	double v = 0.0, scale = 1.0;
+	size_t i = 0;
+	int digits = 0, dot = 0;
+	if (len == 0 || len > 32)
+		return -1;
+	for (; i < len; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9') {
+			if (dot) {
+				scale /= 10.0;
+				v += (c - '0') * scale;
+			} else {
+				v = v * 10.0 + (c - '0');
+			}
+			digits++;
+		} else if (c == '.' && !dot) {
+			dot = 1;
+		} else {
+			return -1;
+		}
+	}
+	if (!digits)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int rg_is_code(const char *s, size_t len)
+{
+	return len == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+}
+
+/* Index of country code s (2 letters), adding it when add is set; -1 when absent or full. */
+static int rg_country(struct rg_state *st, const char *s, int add)
+{
+	for (size_t i = 0; i < st->ncountries; i++)
+		if (st->codes[i][0] == s[0] && st->codes[i][1] == s[1])
+			return (int)i;
+	if (!add || st->ncountries >= RG_MAX_COUNTRIES)
+		return -1;
+	st->codes[st->ncountries][0] = s[0];
+	st->codes[st->ncountries][1] = s[1];
+	st->codes[st->ncountries][2] = '\0';
+	st->region_of[st->ncountries] = -1;
+	return (int)st->ncountries++;
+}
+
+/* Read a whole file into a NUL-terminated buffer (caller frees). */
+static char *rg_slurp(const char *path, size_t *len, struct nt_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	if (f == NULL) {
+		rg_err(err, errno == ENOENT ? NT_ENOTFOUND : NT_EIO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - n < 65536) {
+			size_t ncap = cap ? cap * 2 : 262144;
+			char *nb;
+			if (ncap > ((size_t)1 << 30)) {
+				rg_err(err, NT_EFORMAT, "%s: file too large", path);
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			nb = realloc(buf, ncap + 1);
+			if (nb == NULL) {
+				rg_err(err, NT_ENOMEM, "%s: out of memory", path);
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		rg_err(err, NT_EIO, "%s: read error", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n) != NULL) {
+		rg_err(err, NT_EFORMAT, "%s: byte %zu: NUL byte in a text file", path,
+		       (size_t)((char *)memchr(buf, '\0', n) - buf));
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/* Split line [s, e) on tabs into at most max fields; returns the count (max+1 if more). */
+static size_t rg_fields(const char *s, const char *e, const char **f, size_t *fl, size_t max)
+{
+	size_t n = 0;
+	const char *p = s;
+	for (;;) {
+		const char *t = memchr(p, '\t', (size_t)(e - p));
+		const char *end = t ? t : e;
+		if (n == max)
+			return max + 1;
+		f[n] = p;
+		fl[n] = (size_t)(end - p);
+		n++;
+		if (t == NULL)
+			break;
+		p = t + 1;
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+static int rg_load_region_map(struct rg_state *st, const char *path, struct nt_error *err)
+{
+	size_t len = 0, line = 0;
+	char *buf = rg_slurp(path, &len, err);
+	const char *p, *end;
+	int rc = NT_OK;
+	if (buf == NULL)
+		return err ? err->code : NT_EIO;
+	p = buf;
+	end = buf + len;
+	while (p < end && rc == NT_OK) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		const char *f[3];
+		size_t fl[3], nf;
+		line++;
+		if (e > p && e[-1] == '\r')
+			e--;
+		if (line == 1) {
+			if ((size_t)(e - p) != strlen("#newstag-region-map\t1") ||
+			    memcmp(p, "#newstag-region-map\t1", (size_t)(e - p)) != 0) {
+				rg_err(err, NT_EFORMAT, "%s:1: not a region map (expected the header "
+				       "\"#newstag-region-map<TAB>1\")", path);
+				rc = NT_EFORMAT;
+			}
+		} else if (e > p && *p != '#') {
+			nf = rg_fields(p, e, f, fl, 2);
+			if (nf != 2 || !rg_is_code(f[0], fl[0]) || fl[1] == 0 || fl[1] >= 32) {
+				rg_err(err, NT_EFORMAT, "%s:%zu: expected CODE<TAB>region", path, line);
+				rc = NT_EFORMAT;
+				break;
+			}
+			for (size_t i = 0; i < fl[1]; i++) {
+				char c = f[1][i];
+				if (!((c >= 'a' && c <= 'z') || c == '-' || (c >= '0' && c <= '9'))) {
+					rg_err(err, NT_EFORMAT, "%s:%zu: region name must be lower case "
+					       "letters, digits and '-'", path, line);
+					rc = NT_EFORMAT;
+					break;
+				}
+			}
+			if (rc != NT_OK)
+				break;
+			size_t r;
+			for (r = 0; r < st->nregions; r++)
+				if (strlen(st->regions[r]) == fl[1] && memcmp(st->regions[r], f[1], fl[1]) == 0)
+					break;
+			if (r == st->nregions) {
+				if (st->nregions >= RG_MAX_REGIONS) {
+					rg_err(err, NT_EFORMAT, "%s:%zu: more than %d regions", path, line,
+					       RG_MAX_REGIONS);
+					rc = NT_EFORMAT;
+					break;
+				}
+				memcpy(st->regions[r], f[1], fl[1]);
+				st->regions[r][fl[1]] = '\0';
+				st->nregions++;
+			}
+			int c = rg_country(st, f[0], 1);
+			if (c < 0) {
+				rg_err(err, NT_EFORMAT, "%s:%zu: too many countries", path, line);
+				rc = NT_EFORMAT;
+				break;
+			}
+			if (st->region_of[c] >= 0) {
+				rg_err(err, NT_EFORMAT, "%s:%zu: country %.2s listed twice", path, line, f[0]);
+				rc = NT_EFORMAT;
+				break;
+			}
+			st->region_of[c] = (int16_t)r;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (rc == NT_OK && line == 0) {
+		rg_err(err, NT_EFORMAT, "%s:1: empty file (expected the header \"#newstag-region-map<TAB>1\")",
+		       path);
+		rc = NT_EFORMAT;
+	}
+	free(buf);
+	return rc;
+}
+
+/* Find the entry whose tokens are exactly h[0..n). */
+static int32_t rg_find_entry(const struct rg_state *st, const uint64_t *h, size_t n)
+{
+	int32_t e = rg_map_get(&st->first, h[0]);
+	for (; e >= 0; e = st->entries[e].next) {
+		const struct rg_entry *en = &st->entries[e];
+		if (en->ntok == n && memcmp(&st->toks[en->tok_off], h, n * sizeof *h) == 0)
+			return e;
+	}
+	return -1;
+}
+
+static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_error *err)
+{
+	size_t len = 0, line = 0, cap_e = 0, cap_t = 0, cap_c = 0, ncuew = 0;
+	char *buf = rg_slurp(path, &len, err);
+	const char *p, *end;
+	int rc = NT_OK;
+	if (buf == NULL)
+		return err ? err->code : NT_EIO;
+	/* pass 1: count lines to size the arrays */
+	for (const char *q = buf; q < buf + len; q++)
+		if (*q == '\n')
+			cap_e++;
+	cap_e += 2;
+	cap_t = cap_e * 3;
+	st->entries = calloc(cap_e, sizeof *st->entries);
+	st->toks = calloc(cap_t, sizeof *st->toks);
+	if (st->entries == NULL || st->toks == NULL || rg_map_init(&st->first, cap_e) != NT_OK) {
+		free(buf);
+		rg_err(err, NT_ENOMEM, "%s: out of memory", path);
+		return NT_ENOMEM;
+	}
+	p = buf;
+	end = buf + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		const char *f[6];
+		size_t fl[6], nf;
+		uint64_t h[RG_MAX_TOK + 1];
+		size_t nh;
+		line++;
+		if (e > p && e[-1] == '\r')
+			e--;
+		if (line == 1) {
+			if ((size_t)(e - p) != strlen("#newstag-gazetteer\t1") ||
+			    memcmp(p, "#newstag-gazetteer\t1", (size_t)(e - p)) != 0) {
+				rg_err(err, NT_EFORMAT, "%s:1: not a newstag gazetteer of format 1 (expected "
+				       "the header \"#newstag-gazetteer<TAB>1\")", path);
+				rc = NT_EFORMAT;
+				break;
+			}
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		if (e == p || *p == '#') {
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		nf = rg_fields(p, e, f, fl, 5);
+		if (fl[0] == 4 && memcmp(f[0], "@cue", 4) == 0) {
+			/* @cue phrase CODE words */
+			int32_t en;
+			int c;
+			if (nf != 4 || !rg_is_code(f[2], fl[2]) || fl[1] == 0 || fl[3] == 0) {
+				rg_err(err, NT_EFORMAT, "%s:%zu: expected @cue<TAB>phrase<TAB>CODE<TAB>words",
+				       path, line);
+				rc = NT_EFORMAT;
+				break;
+			}
+			nh = st->host->fold_hashes(f[1], fl[1], h, RG_MAX_TOK + 1);
+			en = (nh >= 1 && nh <= RG_MAX_TOK) ? rg_find_entry(st, h, nh) : -1;
+			if (en < 0) {
+				rg_err(err, NT_EFORMAT, "%s:%zu: cue for phrase \"%.*s\" that is not in the "
+				       "gazetteer (cues must follow their phrase)", path, line, (int)fl[1], f[1]);
+				rc = NT_EFORMAT;
+				break;
+			}
+			c = rg_country(st, f[2], 1);
+			if (c < 0) {
+				rg_err(err, NT_EFORMAT, "%s:%zu: too many countries", path, line);
+				rc = NT_EFORMAT;
+				break;
+			}
+			/* each word of the cue list */
+			uint64_t wh[64];
+			size_t nw = st->host->fold_hashes(f[3], fl[3], wh, 64);
+			if (nw == 0 || nw > 64) {
+				rg_err(err, NT_EFORMAT, "%s:%zu: cue needs 1 to 64 words", path, line);
+				rc = NT_EFORMAT;
+				break;
+			}
+			if (st->ncues + nw > cap_c) {
+				size_t ncap = (cap_c + nw) * 2;
+				struct rg_cue *nc = realloc(st->cues, ncap * sizeof *nc);
+				if (nc == NULL) {
+					rg_err(err, NT_ENOMEM, "%s: out of memory", path);
+					rc = NT_ENOMEM;
+					break;
+				}
+				st->cues = nc;
+				cap_c = ncap;
+			}
+			for (size_t i = 0; i < nw; i++) {
+				st->cues[st->ncues].entry = (uint32_t)en;
+				st->cues[st->ncues].code = (uint16_t)c;
+				st->cues[st->ncues].hash = wh[i];
+				st->ncues++;
+			}
+			ncuew += nw;
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		if (nf != 5) {
+			rg_err(err, NT_EFORMAT, "%s:%zu: expected 5 tab-separated fields "
+			       "(phrase, codes, kind, flags, weight), found %zu", path, line,
+			       nf > 5 ? (size_t)6 : nf);
+			rc = NT_EFORMAT;
+			break;
+		}
+		struct rg_entry *en = &st->entries[st->nentries];
+		memset(en, 0, sizeof *en);
+		en->line = (uint32_t)line;
+		/* kind */
+		size_t k;
+		for (k = 0; k < RG_NKINDS; k++)
+			if (strlen(rg_kind_names[k]) == fl[2] && memcmp(rg_kind_names[k], f[2], fl[2]) == 0)
+				break;
+		if (k == RG_NKINDS) {
+			rg_err(err, NT_EFORMAT, "%s:%zu: unknown kind \"%.*s\"", path, line, (int)fl[2], f[2]);
+			rc = NT_EFORMAT;
+			break;
+		}
+		en->kind = (uint8_t)k;
+		/* codes */
+		if (fl[1] == 1 && f[1][0] == '-') {
+			en->ncodes = 0;
+		} else {
+			size_t i = 0;
+			while (i < fl[1]) {
+				int c;
+				if (en->ncodes == RG_MAX_CODES || i + 2 > fl[1] || !rg_is_code(f[1] + i, 2) ||
+				    (i + 2 < fl[1] && f[1][i + 2] != '|')) {
+					rg_err(err, NT_EFORMAT, "%s:%zu: codes must be 1 to %d ISO alpha-2 codes "
+					       "separated by '|', or '-'", path, line, RG_MAX_CODES);
+					rc = NT_EFORMAT;
+					break;
+				}
+				c = rg_country(st, f[1] + i, 1);
+				if (c < 0) {
+					rg_err(err, NT_EFORMAT, "%s:%zu: too many countries", path, line);
+					rc = NT_EFORMAT;
+					break;
+				}
+				en->codes[en->ncodes++] = (uint16_t)c;
+				i += 3;
+			}
+			if (rc != NT_OK)
+				break;
+			if (f[1][fl[1] - 1] == '|') {
+				rg_err(err, NT_EFORMAT, "%s:%zu: trailing '|' in codes", path, line);
+				rc = NT_EFORMAT;
+				break;
+			}
+		}
+		if ((en->ncodes == 0) != (en->kind == RG_BLOCK)) {
+			rg_err(err, NT_EFORMAT, "%s:%zu: a block phrase has codes '-', and only a block "
+			       "phrase", path, line);
+			rc = NT_EFORMAT;
+			break;
+		}
+		/* flags */
+		if (!(fl[3] == 1 && f[3][0] == '-')) {
+			for (size_t i = 0; i < fl[3]; i++) {
+				switch (f[3][i]) {
+				case 'U': en->flags |= RG_F_UPPER; break;
+				case 'W': en->flags |= RG_F_WORD; break;
+				case 'P': en->flags |= RG_F_PERSON; break;
+				case 'D': en->flags |= RG_F_DOTTED; break;
+				default:
+					rg_err(err, NT_EFORMAT, "%s:%zu: unknown flag '%c' (U, W, P, D or '-')",
+					       path, line, isprint((unsigned char)f[3][i]) ? f[3][i] : '?');
+					rc = NT_EFORMAT;
+				}
+				if (rc != NT_OK)
+					break;
+			}
+			if (rc != NT_OK)
+				break;
+		}
+		/* weight */
+		double w;
+		if (rg_parse_num(f[4], fl[4], &w) != 0 || !(w > 0.0 && w <= 1.0)) {
+			rg_err(err, NT_EFORMAT, "%s:%zu: weight \"%.*s\" is not a number in (0,1]", path,
+			       line, (int)fl[4], f[4]);
+			rc = NT_EFORMAT;
+			break;
+		}
+		en->weight = (float)w;
+		/* phrase */
+		if (fl[0] == 0) {
+			rg_err(err, NT_EFORMAT, "%s:%zu: empty phrase", path, line);
+			rc = NT_EFORMAT;
+			break;
+		}
+		nh = st->host->fold_hashes(f[0], fl[0], h, RG_MAX_TOK + 1);
+		if (nh == 0 || nh > RG_MAX_TOK) {
+			rg_err(err, NT_EFORMAT, "%s:%zu: phrase \"%.*s\" must have 1 to %d words", path, line,
+			       (int)fl[0], f[0], RG_MAX_TOK);
+			rc = NT_EFORMAT;
+			break;
+		}
+		if (rg_find_entry(st, h, nh) >= 0) {
+			/* the same folded phrase twice (e.g. two spellings): keep the first */
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		if (st->ntoks + nh > cap_t) {
+			size_t ncap = cap_t * 2 + nh;
+			uint64_t *nt = realloc(st->toks, ncap * sizeof *nt);
+			if (nt == NULL) {
+				rg_err(err, NT_ENOMEM, "%s: out of memory", path);
+				rc = NT_ENOMEM;
+				break;
+			}
+			st->toks = nt;
+			cap_t = ncap;
+		}
+		en->tok_off = (uint32_t)st->ntoks;
+		en->ntok = (uint8_t)nh;
+		memcpy(&st->toks[st->ntoks], h, nh * sizeof *h);
+		st->ntoks += nh;
+		/* link into the first-token chain, longest phrase first */
+		{
+			size_t s = rg_map_find(&st->first, h[0]);
+			int32_t idx = (int32_t)st->nentries;
+			if (st->first.vals[s] < 0) {
+				st->first.keys[s] = h[0];
+				st->first.vals[s] = idx;
+				en->next = -1;
+			} else {
+				int32_t *pp = &st->first.vals[s];
+				while (*pp >= 0 && st->entries[*pp].ntok >= en->ntok)
+					pp = &st->entries[*pp].next;
+				en->next = *pp;
+				*pp = idx;
+			}
+		}
+		st->nentries++;
+		p = nl ? nl + 1 : end;
+	}
+	free(buf);
+	if (rc == NT_OK && line == 0) {
+		rg_err(err, NT_EFORMAT, "%s:1: empty file (expected the header \"#newstag-gazetteer<TAB>1\")",
+		       path);
+		rc = NT_EFORMAT;
+	}
+	if (rc == NT_OK && st->nentries == 0) {
+		rg_err(err, NT_EFORMAT, "%s: no phrases", path);
+		rc = NT_EFORMAT;
+	}
+	if (rc == NT_OK) {
+		if (rg_map_init(&st->cuewords, ncuew + 1) != NT_OK) {
+			rg_err(err, NT_ENOMEM, "%s: out of memory", path);
+			return NT_ENOMEM;
+		}
+		for (size_t i = 0; i < st->ncues; i++) {
+			size_t s = rg_map_find(&st->cuewords, st->cues[i].hash);
+			st->cuewords.keys[s] = st->cues[i].hash;
+			st->cuewords.vals[s] = 1;
+		}
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- classification */
+
+/* One matched mention. */
+struct rg_mention {
+	uint32_t first, last;    /* token range [first, last] */
+	int32_t entry;           /* gazetteer entry */
+	int16_t code;            /* resolved country index, -1 = unresolved/dropped */
+	uint8_t zone;
+	uint8_t dropped;
+	double weight;
+};
+
+struct rg_ctx {
+	const struct rg_state *st;
+	const struct nt_doc *doc;
+	int8_t *capsy;          /* per sentence: -1 unknown, 0/1 title-case or all-caps */
+	uint32_t dateline_start; /* tokens [dateline_start, dateline_end) are a dateline (fallback) */
+	uint32_t dateline_end;
+};
+
+static int rg_tok_is(const struct nt_doc *doc, size_t i, char c)
+{
+	const struct nt_token *t = &doc->tokens[i];
+	const char *src = t->src == NT_SRC_TITLE && doc->title ? doc->title : doc->text;
+	return (t->flags & NT_TOK_PUNCT) && t->end == t->start + 1 && src[t->start] == c;
+}
+
+/* Is sentence s mostly capitalised words (a title-case or all-caps headline)? */
+static int rg_capsy(struct rg_ctx *cx, uint32_t s)
+{
+	const struct nt_doc *doc = cx->doc;
+	if (s >= doc->nsentences)
+		return 0;
+	if (cx->capsy[s] < 0) {
+		const struct nt_sentence *se = &doc->sentences[s];
+		size_t words = 0, caps = 0;
+		for (size_t i = se->first_token; i < se->first_token + se->ntokens && i < doc->ntokens; i++) {
+			const struct nt_token *t = &doc->tokens[i];
+			if ((t->flags & NT_TOK_WORD) && t->norm_len >= 4) {
+				words++;
+				if (t->flags & (NT_TOK_CAP | NT_TOK_UPPER))
+					caps++;
+			}
+		}
+		cx->capsy[s] = (int8_t)(words >= 3 && caps * 4 >= words * 3);
+	}
+	return cx->capsy[s];
+}
+
+/* Does the entry's phrase match the tokens from i? Sets *last to its last token. */
+static int rg_match_rest(const struct rg_state *st, const struct nt_doc *doc, const struct rg_entry *en,
+                         size_t i, size_t *last)
+{
+	const uint64_t *h = &st->toks[en->tok_off];
+	size_t j = i;
+	for (size_t k = 1; k < en->ntok; k++) {
+		j++;
+		if (j < doc->ntokens && (rg_tok_is(doc, j, '-') || rg_tok_is(doc, j, '.')) &&
+		    doc->tokens[j].start == doc->tokens[j - 1].end)
+			j++;   /* "Guinea-Bissau", "St. Lucia" */
+		if (j >= doc->ntokens || doc->tokens[j].sentence != doc->tokens[i].sentence ||
+		    !(doc->tokens[j].flags & (NT_TOK_WORD | NT_TOK_NUMBER)) || doc->tokens[j].hash != h[k])
+			return 0;
+	}
+	if (en->flags & RG_F_UPPER) {
+		for (size_t q = i; q <= j; q++)
+			if ((doc->tokens[q].flags & NT_TOK_WORD) && !(doc->tokens[q].flags & NT_TOK_UPPER))
+				return 0;
+	}
+	*last = j;
+	return 1;
+}
+
+/* Is word token i capitalised and not the first of its sentence? */
+static int rg_inner_cap(const struct nt_doc *doc, size_t i)
+{
+	const struct nt_token *t = &doc->tokens[i];
+	return (t->flags & NT_TOK_WORD) && (t->flags & (NT_TOK_CAP | NT_TOK_UPPER)) &&
+	       !(t->flags & NT_TOK_SENT_START);
+}
+
+/* The person-name and namesake rules. Returns 0 to drop the mention, else a weight factor. */
+static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t first, size_t last)
+{
+	const struct rg_state *st = cx->st;
+	const struct nt_doc *doc = cx->doc;
+	const struct nt_token *t = &doc->tokens[first];
+	int capsy = rg_capsy(cx, t->sentence);
+	int has_prev = first > 0 && doc->tokens[first - 1].sentence == t->sentence &&
+	               doc->tokens[first - 1].src == t->src;
+	int has_next = last + 1 < doc->ntokens && doc->tokens[last + 1].sentence == t->sentence &&
+	               doc->tokens[last + 1].src == t->src;
+	const struct nt_token *pv = has_prev ? &doc->tokens[first - 1] : NULL;
+	const struct nt_token *nx = has_next ? &doc->tokens[last + 1] : NULL;
+	int placeish = en->kind == RG_CITY || en->kind == RG_CAPITAL || en->kind == RG_STATE ||
+	               en->kind == RG_PLACE;
+	double f = 1.0;
+
+	/* "PONTIAC, Mich., March 27": a dotted abbreviation right after a comma */
+	if (en->flags & RG_F_DOTTED) {
+		const char *nm = doc->norm + doc->tokens[last].norm_off;
+		size_t nl = doc->tokens[last].norm_len;
+		if (!pv || !rg_tok_is(doc, first - 1, ','))
+			return 0.0;
+		if (!(nl > 0 && nm[nl - 1] == '.') &&
+		    !(nx && rg_tok_is(doc, last + 1, '.') && nx->start == doc->tokens[last].end))
+			return 0.0;
+		return 1.0;
+	}
+
+	/* "Mr Jordan", "Dr Chad": a person */
+	if (pv && (pv->flags & NT_TOK_WORD) && rg_in(st, RG_WS_HONORIFIC, pv->hash) &&
+	    ((en->flags & RG_F_PERSON) || placeish) && en->ntok == 1)
+		return 0.0;
+	if (pv && rg_tok_is(doc, first - 1, '.') && first >= 2 &&
+	    rg_in(st, RG_WS_HONORIFIC, doc->tokens[first - 2].hash) && en->ntok == 1 &&
+	    ((en->flags & RG_F_PERSON) || placeish))
+		return 0.0;   /* "Mr. Jordan" */
+
+	/* "Michael Jordan", "Paris Hilton", "Jordan Peterson": a capitalised name next to it */
+	if (!capsy && en->ntok == 1 && ((en->flags & RG_F_PERSON) || placeish)) {
+		if (pv && rg_inner_cap(doc, first - 1) && !rg_in(st, RG_WS_QUALIFIER, pv->hash) &&
+		    rg_map_get(&st->first, pv->hash) < 0)
+			return 0.0;
+	}
+	if (!capsy && (en->flags & RG_F_PERSON)) {
+		if (nx && rg_inner_cap(doc, last + 1) && !(nx->flags & NT_TOK_UPPER) &&
+		    !rg_in(st, RG_WS_INSTITUTION, nx->hash) && rg_map_get(&st->first, nx->hash) < 0)
+			return 0.0;
+	}
+
+	/* common words: "Nice", "Reading", "Mobile", "Turkey", "Chad" */
+	if (en->flags & RG_F_WORD) {
+		if (placeish) {
+			int ok = t->zone == NT_ZONE_DATELINE ||
+			         (first >= cx->dateline_start && first < cx->dateline_end);
+			if (pv && (pv->flags & NT_TOK_WORD) && !(pv->flags & NT_TOK_CAP) &&
+			    rg_in(st, RG_WS_LOCATIVE, pv->hash))
+				ok = 1;
+			if (nx && rg_tok_is(doc, last + 1, ',') && last + 2 < doc->ntokens &&
+			    (doc->tokens[last + 2].flags & NT_TOK_CAP) &&
+			    rg_map_get(&st->first, doc->tokens[last + 2].hash) >= 0)
+				ok = 1;   /* "Reading, England" */
+			if (!ok)
+				return 0.0;
+		} else {
+			if (pv && (pv->flags & NT_TOK_WORD) && rg_in(st, RG_WS_DETERMINER, pv->hash))
+				return 0.0;
+			if (capsy || (t->flags & NT_TOK_SENT_START))
+				f *= 0.6;
+		}
+	}
+	/* a person-name country at the start of a sentence followed by a verb-like lower word is fine;
+	 * in a headline of capitalised words it is weaker evidence */
+	if ((en->flags & RG_F_PERSON) && capsy)
+		f *= 0.8;
+	return f;
+}
+
+/* The dateline fallback: "SALVADOR, Feb 26 -" or "NEW YORK (Reuters) -" at the text start when
+ * the core found no dateline zone. Sets *start to its first token and returns the token index
+ * after the dateline's place words (0 when there is none). */
+static uint32_t rg_dateline_fallback(const struct nt_doc *doc, uint32_t *dstart)
+{
+	size_t i = 0, n = doc->ntokens;
+	*dstart = 0;
+	if (doc->zones[NT_ZONE_DATELINE].ntokens > 0)
+		return 0;
+	while (i < n && doc->tokens[i].src == NT_SRC_TITLE)
+		i++;
+	if (i < n && doc->tokens[i].zone == NT_ZONE_TITLE) {
+		while (i < n && doc->tokens[i].zone == NT_ZONE_TITLE)
+			i++;
+	}
+	if (i >= n || !(doc->tokens[i].flags & NT_TOK_UPPER))
+		return 0;
+	size_t start = i, places_end = i;
+	while (places_end < n && (doc->tokens[places_end].flags & NT_TOK_UPPER))
+		places_end++;
+	/* "PONTIAC, Mich.," and "DUBLIN, Calif.": the state after the comma belongs to it */
+	if (places_end + 1 < n && rg_tok_is(doc, places_end, ',') &&
+	    (doc->tokens[places_end + 1].flags & NT_TOK_CAP) &&
+	    !(doc->tokens[places_end + 1].flags & NT_TOK_NUMBER))
+		places_end += 2;
+	*dstart = (uint32_t)start;
+	for (size_t j = start; j < n && j < start + 12; j++) {
+		if (rg_tok_is(doc, j, '-') || rg_tok_is(doc, j, '(') || rg_tok_is(doc, j, ':'))
+			return (uint32_t)places_end;
+		if (doc->tokens[j].sentence != doc->tokens[start].sentence)
+			break;
+	}
+	return 0;
+}
+
+static int rg_code_in(const struct rg_entry *en, int code)
+{
+	for (size_t k = 0; k < en->ncodes; k++)
+		if (en->codes[k] == code)
+			return 1;
+	return 0;
+}
+
+/* Classify one document: see the file comment. */
+static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_sink *sink,
+                       struct nt_error *err)
+{
+	const struct rg_state *st = state;
+	const struct nt_host *host = st->host;
+	struct rg_ctx cx;
+	struct rg_mention *ms;
+	size_t nm = 0, cap_m;
+	double *mass, *rmass;
+	int any_amb = 0;
+
+	if (doc->ntokens == 0)
+		return NT_OK;
+	cap_m = doc->ntokens < 4096 ? doc->ntokens : 4096;
+	ms = host->scratch(sink, cap_m * sizeof *ms);
+	cx.capsy = host->scratch(sink, doc->nsentences + 1);
+	mass = host->scratch(sink, st->ncountries * sizeof *mass + 1);
+	rmass = host->scratch(sink, (st->nregions + 1) * sizeof *rmass);
+	if (ms == NULL || cx.capsy == NULL || mass == NULL || rmass == NULL) {
+		rg_err(err, NT_ENOMEM, "out of memory");
+		return NT_ENOMEM;
+	}
+	memset(cx.capsy, -1, doc->nsentences + 1);
+	memset(mass, 0, st->ncountries * sizeof *mass);
+	memset(rmass, 0, (st->nregions + 1) * sizeof *rmass);
+	cx.st = st;
+	cx.doc = doc;
+	cx.dateline_end = rg_dateline_fallback(doc, &cx.dateline_start);
+
+	/* pass 1: match, one hash probe per capitalised word */
+	for (size_t i = 0; i < doc->ntokens && nm < cap_m; i++) {
+		const struct nt_token *t = &doc->tokens[i];
+		int32_t e;
+		size_t last = i;
+		if ((t->flags & (NT_TOK_WORD | NT_TOK_CAP)) != (NT_TOK_WORD | NT_TOK_CAP))
+			continue;
+		e = rg_map_get(&st->first, t->hash);
+		for (; e >= 0; e = st->entries[e].next)
+			if (rg_match_rest(st, doc, &st->entries[e], i, &last))
+				break;
+		if (e < 0)
+			continue;
+		const struct rg_entry *en = &st->entries[e];
+		if (en->kind != RG_BLOCK) {
+			double f = rg_rules(&cx, en, i, last);
+			if (f > 0.0) {
+				struct rg_mention *m = &ms[nm++];
+				uint8_t zone = t->zone;
+				if (i >= cx.dateline_start && i < cx.dateline_end)
+					zone = NT_ZONE_DATELINE;
+				m->first = (uint32_t)i;
+				m->last = (uint32_t)last;
+				m->entry = e;
+				m->zone = zone;
+				m->dropped = 0;
+				m->code = en->ncodes == 1 ? (int16_t)en->codes[0] : -1;
+				m->weight = rg_zone_weight[zone < NT_ZONE_COUNT ? zone : NT_ZONE_BODY] *
+				            rg_kind_weight[en->kind] * en->weight * f;
+				if (m->code < 0)
+					any_amb = 1;
+			}
+		}
+		i = last;
+	}
+
+	/* pass 2: "City, State" pairs: "Atlanta, Georgia", "Paris, Texas", "Birmingham, Alabama" */
+	for (size_t k = 0; k + 1 < nm; k++) {
+		struct rg_mention *a = &ms[k], *b = &ms[k + 1];
+		const struct rg_entry *ea = &st->entries[a->entry], *eb = &st->entries[b->entry];
+		if (b->first != a->last + 2 || !rg_tok_is(doc, a->last + 1, ','))
+			continue;
+		if (a->code >= 0 && b->code < 0 && rg_code_in(eb, a->code)) {
+			b->code = a->code;
+		} else if ((ea->kind == RG_CITY || ea->kind == RG_CAPITAL) &&
+		           (eb->kind == RG_STATE || eb->kind == RG_NAME || eb->kind == RG_PLACE)) {
+			int target = b->code >= 0 ? b->code : -1;
+			if (target < 0) {
+				for (size_t q = 0; q < eb->ncodes && target < 0; q++)
+					if (rg_code_in(ea, eb->codes[q]))
+						target = eb->codes[q];
+				if (target >= 0)
+					b->code = (int16_t)target;
+			}
+			if (target >= 0)
+				a->code = (int16_t)target;   /* the city is in that state or country */
+		}
+	}
+
+	/* pass 3: resolve the remaining ambiguous mentions by support and cues */
+	if (any_amb) {
+		double *support = host->scratch(sink, st->ncountries * sizeof *support + 1);
+		uint8_t *cuehit = NULL;
+		if (support == NULL) {
+			rg_err(err, NT_ENOMEM, "out of memory");
+			return NT_ENOMEM;
+		}
+		memset(support, 0, st->ncountries * sizeof *support);
+		for (size_t k = 0; k < nm; k++)
+			if (st->entries[ms[k].entry].ncodes == 1)
+				support[ms[k].code] += 1.0;
+		if (st->ncues > 0) {
+			cuehit = host->scratch(sink, st->ncues);
+			if (cuehit == NULL) {
+				rg_err(err, NT_ENOMEM, "out of memory");
+				return NT_ENOMEM;
+			}
+			memset(cuehit, 0, st->ncues);
+			for (size_t i = 0; i < doc->ntokens; i++) {
+				if (!(doc->tokens[i].flags & NT_TOK_WORD) ||
+				    rg_map_get(&st->cuewords, doc->tokens[i].hash) < 0)
+					continue;
+				for (size_t c = 0; c < st->ncues; c++)
+					if (st->cues[c].hash == doc->tokens[i].hash)
+						cuehit[c] = 1;
+			}
+		}
+		for (size_t k = 0; k < nm; k++) {
+			struct rg_mention *m = &ms[k];
+			const struct rg_entry *en = &st->entries[m->entry];
+			double best = -1.0;
+			int bc = -1;
+			if (m->code >= 0)
+				continue;
+			for (size_t q = 0; q < en->ncodes; q++) {
+				int c = en->codes[q];
+				/* other mentions of a country count for a name ("Korea" beside "North
+				 * Korea"); a place needs a cue ("Tripoli" beside "Beirut") */
+				double s = (q == 0 ? 1.0 : 0.0);
+				if (en->kind <= RG_DEMONYM)
+					s += support[c] > 3.0 ? 3.0 : support[c];
+				if (cuehit != NULL)
+					for (size_t u = 0; u < st->ncues; u++)
+						if (cuehit[u] && st->cues[u].entry == (uint32_t)m->entry &&
+						    st->cues[u].code == c)
+							s += 1.0;
+				if (s > best) {
+					best = s;
+					bc = c;
+				}
+			}
+			m->code = (int16_t)bc;
+		}
+	}
+
+	/* pass 4: sum per country, then regions */
+	double maxmass = 0.0;
+	for (size_t k = 0; k < nm; k++) {
+		if (ms[k].code < 0)
+			continue;
+		mass[ms[k].code] += ms[k].weight;
+	}
+	for (size_t c = 0; c < st->ncountries; c++)
+		if (mass[c] > maxmass)
+			maxmass = mass[c];
+	if (maxmass <= 0.0)
+		return NT_OK;
+	for (size_t c = 0; c < st->ncountries; c++) {
+		double s, rel;
+		int li;
+		size_t nev = 0;
+		if (mass[c] <= 0.0)
+			continue;
+		/* absolute evidence, tempered by how it compares with the article's main country */
+		rel = mass[c] / maxmass;
+		s = (1.0 - exp(-mass[c] / 1.6)) * (0.55 + 0.45 * (rel > 0.5 ? 1.0 : rel * 2.0));
+		if (s > 1.0)
+			s = 1.0;
+		if (s < st->min_score)
+			continue;
+		li = host->emit_label(sink, "country", st->codes[c], s);
+		if (li < 0) {
+			rg_err(err, li, "cannot emit a label");
+			return li;
+		}
+		for (size_t k = 0; k < nm && nev < RG_MAX_EVIDENCE; k++) {
+			const struct nt_token *a, *b;
+			if (ms[k].code != (int)c)
+				continue;
+			a = &doc->tokens[ms[k].first];
+			b = &doc->tokens[ms[k].last];
+			host->emit_evidence(sink, li, a->src, a->start, b->end, ms[k].weight);
+			nev++;
+		}
+		if (st->region_of[c] >= 0)
+			rmass[st->region_of[c]] += mass[c];
+	}
+	for (size_t r = 0; r < st->nregions; r++) {
+		double s;
+		int li;
+		size_t nev = 0;
+		if (rmass[r] <= 0.0)
+			continue;
+		s = 1.0 - exp(-rmass[r] / 2.0);
+		if (s < st->region_min_score)
+			continue;
+		li = host->emit_label(sink, "region", st->regions[r], s);
+		if (li < 0) {
+			rg_err(err, li, "cannot emit a label");
+			return li;
+		}
+		for (size_t k = 0; k < nm && nev < RG_MAX_EVIDENCE; k++) {
+			const struct nt_token *a, *b;
+			if (ms[k].code < 0 || st->region_of[ms[k].code] != (int)r)
+				continue;
+			a = &doc->tokens[ms[k].first];
+			b = &doc->tokens[ms[k].last];
+			host->emit_evidence(sink, li, a->src, a->start, b->end, ms[k].weight);
+			nev++;
+		}
+	}
+	return NT_OK;
+}
+
+/* ---------------------------------------------------------------- open / close / describe */
+
+static void rg_close(void *state)
+{
+	struct rg_state *st = state;
+	if (st == NULL)
+		return;
+	free(st->entries);
+	free(st->toks);
+	free(st->cues);
+	rg_map_free(&st->first);
+	rg_map_free(&st->cuewords);
+	for (size_t i = 0; i < sizeof st->words / sizeof st->words[0]; i++)
+		rg_map_free(&st->words[i]);
+	free(st->gazetteer_path);
+	free(st);
+}
+
+static int rg_open(const struct nt_host *host, const void *config, const char *models_dir,
+                   void **state, struct nt_error *err)
+{
+	const struct rg_config *cf = config;
+	struct rg_state *st;
+	int rc;
+	(void)models_dir;
+	if (cf->gazetteer == NULL || cf->region_map == NULL) {
+		rg_err(err, NT_EINVAL, "options gazetteer and region_map are required");
+		return NT_EINVAL;
+	}
+	if (!(cf->min_score >= 0.0 && cf->min_score <= 1.0) ||
+	    !(cf->region_min_score >= 0.0 && cf->region_min_score <= 1.0)) {
+		rg_err(err, NT_EINVAL, "min_score and region_min_score must be in [0,1]");
+		return NT_EINVAL;
+	}
+	st = calloc(1, sizeof *st);
+	if (st == NULL) {
+		rg_err(err, NT_ENOMEM, "out of memory");
+		return NT_ENOMEM;
+	}
+	st->host = host;
+	st->min_score = cf->min_score;
+	st->region_min_score = cf->region_min_score;
+	rc = rg_load_region_map(st, cf->region_map, err);
+	if (rc == NT_OK)
+		rc = rg_load_gazetteer(st, cf->gazetteer, err);
+	if (rc == NT_OK &&
+	    (rg_wordset_build(st, &st->words[RG_WS_HONORIFIC], rg_honorifics) != NT_OK ||
+	     rg_wordset_build(st, &st->words[RG_WS_QUALIFIER], rg_qualifiers) != NT_OK ||
+	     rg_wordset_build(st, &st->words[RG_WS_LOCATIVE], rg_locatives) != NT_OK ||
+	     rg_wordset_build(st, &st->words[RG_WS_INSTITUTION], rg_institutions) != NT_OK ||
+	     rg_wordset_build(st, &st->words[RG_WS_DETERMINER], rg_determiners) != NT_OK)) {
+		rg_err(err, NT_ENOMEM, "out of memory");
+		rc = NT_ENOMEM;
+	}
+	if (rc == NT_OK) {
+		st->gazetteer_path = strdup(cf->gazetteer);
+		if (st->gazetteer_path == NULL) {
+			rg_err(err, NT_ENOMEM, "out of memory");
+			rc = NT_ENOMEM;
+		}
+	}
+	if (rc != NT_OK) {
+		rg_close(st);
+		return rc;
+	}
+	if (host->digest_file == NULL || host->digest_file(cf->gazetteer, st->digest, sizeof st->digest) != NT_OK)
+		st->digest[0] = '\0';
+	st->facets[0] = "country";
+	st->facets[1] = "region";
+	st->facets[2] = NULL;
+	*state = st;
+	return NT_OK;
+}
+
+static int rg_describe(const void *state, struct nt_info *info)
+{
+	const struct rg_state *st = state;
+	memset(info, 0, sizeof *info);
+	info->facets = st->facets;
+	info->labels = NULL;
+	info->model = st->gazetteer_path;
+	info->model_digest = st->digest[0] ? st->digest : NULL;
+	info->single_label = 0;
+	return NT_OK;
+}
+
+static const struct nt_option rg_options[] = {
+	{ "gazetteer", NT_OPT_PATH, offsetof(struct rg_config, gazetteer), "\"region/gazetteer.tsv\"",
+	  "gazetteer table (phrase, codes, kind, flags, weight), built by build_gazetteer.py" },
+	{ "region_map", NT_OPT_PATH, offsetof(struct rg_config, region_map), "\"region/region-map.tsv\"",
+	  "country code -> region table; replace it to change the regions" },
+	{ "min_score", NT_OPT_NUMBER, offsetof(struct rg_config, min_score), "0.5",
+	  "a country is emitted (the article is about it) when its score reaches this" },
+	{ "region_min_score", NT_OPT_NUMBER, offsetof(struct rg_config, region_min_score), "0.5",
+	  "a region is emitted when its score reaches this" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static const char *const rg_facets[] = { "country", "region", NULL };
+
+static const struct nt_plugin rg_plugin = {
+	NT_PLUGIN_HEADER,
+	.name = "region",
+	.version = RG_VERSION,
+	.description = "countries (ISO 3166-1 alpha-2) and world regions an article is about, from a gazetteer",
+	.facets = rg_facets,
+	.options = rg_options,
+	.config_size = sizeof(struct rg_config),
+	.open = rg_open,
+	.classify = rg_classify,
+	.close = rg_close,
+	.describe = rg_describe,
+	.train = NULL,
+};
+
+NT_PLUGIN_DEFINE(region, rg_plugin)
