@@ -1,0 +1,428 @@
+/* combiner.c - merge what the plugins said into one labelled facet object per facet */
+#include "config.h"
+#include "combiner.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NT_MAX_EVIDENCE 64   /* spans kept per label in a record */
+#define NT_MAX_EXPLAIN 12    /* explain entries per label */
+
+static int plan_add_facet(struct nt_combiner *c, const char *facet, const struct nt_config *cfg)
+{
+	for (size_t i = 0; i < c->nfacets; i++)
+		if (strcmp(c->facets[i].facet, facet) == 0)
+			return NT_OK;
+	struct nt_facet_plan *p = realloc(c->facets, (c->nfacets + 1) * sizeof *p);
+	if (!p)
+		return NT_ENOMEM;
+	c->facets = p;
+	struct nt_facet_plan *f = &c->facets[c->nfacets];
+	memset(f, 0, sizeof *f);
+	if (!(f->facet = nt_strdup(facet)))
+		return NT_ENOMEM;
+	const struct nt_facet_cfg *fc = nt_config_facet(cfg, facet);
+	if (fc)
+		f->cfg = *fc;
+	else
+		f->cfg.threshold = 0.5;
+	f->inst = calloc(cfg->ninst + 1, sizeof *f->inst);
+	f->weight = calloc(cfg->ninst + 1, sizeof *f->weight);
+	c->nfacets++;
+	return f->inst && f->weight ? NT_OK : NT_ENOMEM;
+}
+
+static struct nt_facet_plan *plan_find(const struct nt_combiner *c, const char *facet)
+{
+	for (size_t i = 0; i < c->nfacets; i++)
+		if (strcmp(c->facets[i].facet, facet) == 0)
+			return &c->facets[i];
+	return NULL;
+}
+
+int nt_combiner_init(struct nt_combiner *c, const struct nt_config *cfg,
+                     const char *const *const *inst_facets, const int *single_hint,
+                     struct nt_error *err)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < cfg->nfacets; i++)
+		if (plan_add_facet(c, cfg->facets[i].facet, cfg) != NT_OK)
+			return nt_seterr(err, NT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < cfg->ninst; i++)
+		for (size_t j = 0; inst_facets[i] && inst_facets[i][j]; j++) {
+			const char *fn = inst_facets[i][j];
+			if (strcmp(fn, "*") == 0)
+				continue;
+			if (plan_add_facet(c, fn, cfg) != NT_OK)
+				return nt_seterr(err, NT_ENOMEM, "out of memory");
+			struct nt_facet_plan *f = plan_find(c, fn);
+			int dup = 0;
+			for (size_t k = 0; k < f->ninst; k++)
+				dup |= f->inst[k] == i;
+			if (dup)
+				continue;
+			double w = 1.0;
+			for (size_t k = 0; k < f->cfg.nweights; k++)
+				if (strcmp(f->cfg.weights[k].name, cfg->inst[i].name) == 0)
+					w = f->cfg.weights[k].value;
+			f->inst[f->ninst] = i;
+			f->weight[f->ninst] = w;
+			f->ninst++;
+			if (single_hint && single_hint[i] && !f->cfg.single_set)
+				f->cfg.single = 1;
+		}
+	/* a weight for an instance that does not emit the facet is a config error */
+	for (size_t i = 0; i < c->nfacets; i++) {
+		const struct nt_facet_plan *f = &c->facets[i];
+		for (size_t k = 0; k < f->cfg.nweights; k++) {
+			int found = 0;
+			for (size_t m = 0; m < f->ninst; m++)
+				found |= strcmp(cfg->inst[f->inst[m]].name, f->cfg.weights[k].name) == 0;
+			if (!found)
+				return nt_seterr(err, NT_EINVAL,
+				                 "%s: facets.%s.weights names \"%s\", which is not a pipeline "
+				                 "instance emitting %s",
+				                 cfg->path, f->facet, f->cfg.weights[k].name, f->facet);
+		}
+	}
+	return NT_OK;
+}
+
+void nt_combiner_free(struct nt_combiner *c)
+{
+	for (size_t i = 0; i < c->nfacets; i++) {
+		free(c->facets[i].facet);
+		free(c->facets[i].inst);
+		free(c->facets[i].weight);
+	}
+	free(c->facets);
+	memset(c, 0, sizeof *c);
+}
+
+static double round4(double x)
+{
+	return floor(x * 10000.0 + 0.5) / 10000.0;
+}
+
+/* A label candidate of one facet, with the score of each covering instance. */
+struct cand {
+	const char *label;
+	double *score;   /* per covering instance; < 0 = not emitted */
+	double combined;
+};
+
+static double combine_scores(const struct nt_facet_plan *f, const double *s, const int *alive)
+{
+	double best = 0, sum = 0, wsum = 0, wtot = 0;
+	size_t n = 0, votes = 0;
+	for (size_t k = 0; k < f->ninst; k++) {
+		if (!alive[k])
+			continue;
+		n++;
+		wtot += f->weight[k];
+		if (s[k] < 0)
+			continue;
+		votes++;
+		if (s[k] > best)
+			best = s[k];
+		sum += s[k];
+		wsum += f->weight[k] * s[k];
+	}
+	if (n == 0)
+		return 0;
+	switch (f->cfg.policy) {
+	case NT_POLICY_MEAN: return sum / (double)n;
+	case NT_POLICY_WEIGHTED: return wtot > 0 ? wsum / wtot : 0;
+	case NT_POLICY_VOTE: return (double)votes / (double)n;
+	default: return best;
+	}
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	if (x->combined != y->combined)
+		return x->combined > y->combined ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+struct ev_ref {
+	const struct nt_sink_evidence *e;
+	const char *instance;
+};
+
+static int ev_cmp_pos(const void *a, const void *b)
+{
+	const struct nt_sink_evidence *x = ((const struct ev_ref *)a)->e, *y = ((const struct ev_ref *)b)->e;
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return 0;
+}
+
+static int ev_cmp_weight(const void *a, const void *b)
+{
+	const struct ev_ref *x = a, *y = b;
+	if (fabs(x->e->weight) != fabs(y->e->weight))
+		return fabs(x->e->weight) > fabs(y->e->weight) ? -1 : 1;
+	return ev_cmp_pos(a, b);
+}
+
+/* Evidence of (facet, label) from every covering sink, as a JSON array (and the
+ * explain array when explain is set). */
+static int add_evidence(const struct nt_facet_plan *f, struct nt_sink *const *sinks,
+                        const char *label, const struct nt_doc *doc, int explain, cJSON *lab)
+{
+	size_t total = 0;
+	for (size_t k = 0; k < f->ninst; k++) {
+		const struct nt_sink *s = sinks[f->inst[k]];
+		if (s)
+			total += s->nev;
+	}
+	if (total == 0)
+		return NT_OK;
+	struct ev_ref *refs = malloc(total * sizeof *refs);
+	if (!refs)
+		return NT_ENOMEM;
+	size_t n = 0;
+	for (size_t k = 0; k < f->ninst; k++) {
+		const struct nt_sink *s = sinks[f->inst[k]];
+		if (!s)
+			continue;
+		for (size_t e = 0; e < s->nev; e++) {
+			const struct nt_sink_label *sl = &s->labels[s->ev[e].label];
+			if (strcmp(sl->facet, f->facet) == 0 && strcmp(sl->label, label) == 0) {
+				refs[n].e = &s->ev[e];
+				refs[n].instance = s->instance;
+				n++;
+			}
+		}
+	}
+	if (n == 0) {
+		free(refs);
+		return NT_OK;
+	}
+	qsort(refs, n, sizeof *refs, ev_cmp_pos);
+	cJSON *arr = cJSON_AddArrayToObject(lab, "evidence");
+	if (!arr) {
+		free(refs);
+		return NT_ENOMEM;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < n && kept < NT_MAX_EVIDENCE; i++) {
+		if (i && ev_cmp_pos(&refs[i - 1], &refs[i]) == 0)
+			continue;
+		cJSON *span = cJSON_CreateArray();
+		if (!span) {
+			free(refs);
+			return NT_ENOMEM;
+		}
+		cJSON_AddItemToArray(span, cJSON_CreateNumber(refs[i].e->start));
+		cJSON_AddItemToArray(span, cJSON_CreateNumber(refs[i].e->end));
+		if (refs[i].e->src == NT_SRC_TITLE)
+			cJSON_AddItemToArray(span, cJSON_CreateString("title"));
+		cJSON_AddItemToArray(arr, span);
+		kept++;
+	}
+	if (explain) {
+		qsort(refs, n, sizeof *refs, ev_cmp_weight);
+		cJSON *ex = cJSON_AddArrayToObject(lab, "explain");
+		for (size_t i = 0; ex && i < n && i < NT_MAX_EXPLAIN; i++) {
+			const struct nt_sink_evidence *e = refs[i].e;
+			const char *base = e->src == NT_SRC_TITLE ? doc->title : doc->text;
+			size_t blen = e->src == NT_SRC_TITLE ? doc->title_len : doc->text_len;
+			cJSON *o = cJSON_CreateObject();
+			if (!o)
+				break;
+			if (base && e->end <= blen) {
+				char *t = malloc(e->end - e->start + 1);
+				if (t) {
+					memcpy(t, base + e->start, e->end - e->start);
+					t[e->end - e->start] = '\0';
+					cJSON_AddStringToObject(o, "text", t);
+					free(t);
+				}
+			}
+			cJSON *span = cJSON_AddArrayToObject(o, "span");
+			if (span) {
+				cJSON_AddItemToArray(span, cJSON_CreateNumber(e->start));
+				cJSON_AddItemToArray(span, cJSON_CreateNumber(e->end));
+				if (e->src == NT_SRC_TITLE)
+					cJSON_AddItemToArray(span, cJSON_CreateString("title"));
+			}
+			cJSON_AddNumberToObject(o, "weight", round4(e->weight));
+			cJSON_AddStringToObject(o, "plugin", refs[i].instance);
+			cJSON_AddItemToArray(ex, o);
+		}
+	}
+	free(refs);
+	return NT_OK;
+}
+
+static double label_threshold(const struct nt_facet_plan *f, const char *label)
+{
+	for (size_t i = 0; i < f->cfg.nthresholds; i++)
+		if (strcmp(f->cfg.thresholds[i].name, label) == 0)
+			return f->cfg.thresholds[i].value;
+	return f->cfg.threshold;
+}
+
+/* Collect candidates of facet f from one array kind (labels or scores). */
+static int collect(const struct nt_facet_plan *f, struct nt_sink *const *sinks, int scores,
+                   struct cand **out, size_t *nout)
+{
+	struct cand *c = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t k = 0; k < f->ninst; k++) {
+		const struct nt_sink *s = sinks[f->inst[k]];
+		if (!s)
+			continue;
+		size_t cnt = scores ? s->nscores : s->nlabels;
+		for (size_t j = 0; j < cnt; j++) {
+			const char *fac = scores ? s->scores[j].facet : s->labels[j].facet;
+			const char *lab = scores ? s->scores[j].key : s->labels[j].label;
+			double sc = scores ? s->scores[j].value : s->labels[j].score;
+			if (strcmp(fac, f->facet) != 0)
+				continue;
+			size_t m = 0;
+			while (m < n && strcmp(c[m].label, lab) != 0)
+				m++;
+			if (m == n) {
+				if (n == cap) {
+					size_t nc = cap ? cap * 2 : 8;
+					struct cand *p = realloc(c, nc * sizeof *p);
+					if (!p)
+						goto oom;
+					c = p;
+					cap = nc;
+				}
+				c[n].label = lab;
+				c[n].combined = 0;
+				c[n].score = malloc(f->ninst * sizeof(double));
+				if (!c[n].score)
+					goto oom;
+				for (size_t q = 0; q < f->ninst; q++)
+					c[n].score[q] = -1;
+				n++;
+			}
+			if (sc > c[m].score[k])
+				c[m].score[k] = sc;
+		}
+	}
+	*out = c;
+	*nout = n;
+	return NT_OK;
+oom:
+	for (size_t i = 0; i < n; i++)
+		free(c[i].score);
+	free(c);
+	return NT_ENOMEM;
+}
+
+static void free_cands(struct cand *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(c[i].score);
+	free(c);
+}
+
+static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *sinks,
+                         const struct nt_doc *doc, int explain, cJSON *fo)
+{
+	int *alive = calloc(f->ninst + 1, sizeof *alive);
+	if (!alive)
+		return NT_ENOMEM;
+	for (size_t k = 0; k < f->ninst; k++)
+		alive[k] = sinks[f->inst[k]] != NULL;
+	struct cand *c;
+	size_t n;
+	if (collect(f, sinks, 0, &c, &n) != NT_OK) {
+		free(alive);
+		return NT_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		c[i].combined = combine_scores(f, c[i].score, alive);
+	if (n > 1)
+		qsort(c, n, sizeof *c, cand_cmp);
+	cJSON *labels = cJSON_AddArrayToObject(fo, "labels");
+	int rc = labels ? NT_OK : NT_ENOMEM;
+	size_t kept = 0;
+	for (size_t i = 0; i < n && rc == NT_OK; i++) {
+		if (c[i].combined < label_threshold(f, c[i].label))
+			continue;
+		if ((f->cfg.single && kept >= 1) || (f->cfg.top_k && kept >= (size_t)f->cfg.top_k))
+			break;
+		cJSON *lab = cJSON_CreateObject();
+		if (!lab) {
+			rc = NT_ENOMEM;
+			break;
+		}
+		cJSON_AddStringToObject(lab, "label", c[i].label);
+		cJSON_AddNumberToObject(lab, "score", round4(c[i].combined));
+		cJSON_AddItemToArray(labels, lab);
+		rc = add_evidence(f, sinks, c[i].label, doc, explain, lab);
+		kept++;
+	}
+	free_cands(c, n);
+	/* raw scores of every label, when plugins report them */
+	if (rc == NT_OK && collect(f, sinks, 1, &c, &n) == NT_OK) {
+		if (n) {
+			cJSON *sc = cJSON_AddObjectToObject(fo, "scores");
+			for (size_t i = 0; sc && i < n; i++) {
+				/* scores use the facet policy too, but a missing score counts as 0 */
+				for (size_t k = 0; k < f->ninst; k++)
+					if (alive[k] && c[i].score[k] < 0)
+						c[i].score[k] = 0;
+				cJSON_AddNumberToObject(sc, c[i].label, round4(combine_scores(f, c[i].score, alive)));
+			}
+		}
+		free_cands(c, n);
+	}
+	/* named numbers: the mean over the instances that set them */
+	for (size_t k = 0; k < f->ninst && rc == NT_OK; k++) {
+		const struct nt_sink *s = sinks[f->inst[k]];
+		if (!s)
+			continue;
+		for (size_t j = 0; j < s->nnumbers; j++) {
+			if (strcmp(s->numbers[j].facet, f->facet) != 0 ||
+			    cJSON_GetObjectItemCaseSensitive(fo, s->numbers[j].key))
+				continue;
+			double sum = 0;
+			size_t cnt = 0;
+			for (size_t k2 = k; k2 < f->ninst; k2++) {
+				const struct nt_sink *s2 = sinks[f->inst[k2]];
+				for (size_t j2 = 0; s2 && j2 < s2->nnumbers; j2++)
+					if (strcmp(s2->numbers[j2].facet, f->facet) == 0 &&
+					    strcmp(s2->numbers[j2].key, s->numbers[j].key) == 0) {
+						sum += s2->numbers[j2].value;
+						cnt++;
+					}
+			}
+			double v = sum / (double)cnt;
+			cJSON_AddNumberToObject(fo, s->numbers[j].key,
+			                        fabs(v) >= 100 ? floor(v + 0.5) : round4(v));
+		}
+	}
+	free(alive);
+	return rc;
+}
+
+int nt_combine(const struct nt_combiner *c, struct nt_sink *const *sinks, size_t n,
+               const struct nt_doc *doc, int explain, cJSON *facets_obj)
+{
+	(void)n;
+	for (size_t i = 0; i < c->nfacets; i++) {
+		cJSON *fo = cJSON_AddObjectToObject(facets_obj, c->facets[i].facet);
+		if (!fo)
+			return NT_ENOMEM;
+		int rc = combine_facet(&c->facets[i], sinks, doc, explain, fo);
+		if (rc != NT_OK)
+			return rc;
+	}
+	return NT_OK;
+}

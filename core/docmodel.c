@@ -1,0 +1,849 @@
+/* docmodel.c - build the shared document model (UTF-8 repair, zones, sentences, tokens) */
+#include "config.h"
+#include "docmodel.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct nt_docbuf {
+	struct nt_doc doc;          /* what plugins see */
+	char *text;                 /* repaired copy of the text */
+	size_t text_cap;
+	char *title;                /* repaired copy of a separate title */
+	size_t title_cap;
+	char *norm;                 /* folded forms */
+	size_t norm_cap;
+	size_t norm_len;
+	struct nt_token *tok;
+	size_t tok_cap;
+	size_t ntok;
+	struct nt_sentence *sent;
+	size_t sent_cap;
+	size_t nsent;
+	size_t repairs;
+	long long first_repair;
+};
+
+/* ---------------------------------------------------------------- hashing */
+
+#define FNV_OFFSET 1469598103934665603ULL
+#define FNV_PRIME 1099511628211ULL
+
+uint64_t nt_hash64(const char *s, size_t len)
+{
+	uint64_t h = FNV_OFFSET;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+/* ---------------------------------------------------------------- UTF-8 */
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes available), or 0 if invalid.
+ * Rejects overlong forms, surrogates and code points above U+10FFFF. */
+static size_t utf8_valid_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2)
+		return 0;
+	if (c < 0xE0) {
+		if (n < 2 || (p[1] & 0xC0) != 0x80)
+			return 0;
+		return 2;
+	}
+	if (c < 0xF0) {
+		if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xE0 && p[1] < 0xA0)
+			return 0; /* overlong */
+		if (c == 0xED && p[1] >= 0xA0)
+			return 0; /* surrogate */
+		return 3;
+	}
+	if (c < 0xF5) {
+		if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xF0 && p[1] < 0x90)
+			return 0;
+		if (c == 0xF4 && p[1] >= 0x90)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* Copy src to dst (same length), replacing each byte of an invalid sequence and each
+ * NUL byte by '?', so byte offsets stay those of the input. Returns repairs made. */
+static size_t utf8_copy_repair(char *dst, const char *src, size_t n, long long *first)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t repairs = 0, i = 0;
+	while (i < n) {
+		/* ASCII fast path, 8 bytes at a time */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			/* a zero byte in w? */
+			if ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL)
+				break;
+			memcpy(dst + i, &w, 8);
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		if (s[i] == 0) {
+			if (!repairs++)
+				*first = (long long)i;
+			dst[i++] = '?';
+			continue;
+		}
+		size_t l = utf8_valid_len(s + i, n - i);
+		if (l == 0) {
+			if (!repairs++)
+				*first = (long long)i;
+			dst[i++] = '?';
+			continue;
+		}
+		if ((const char *)dst != src)
+			memcpy(dst + i, s + i, l);
+		i += l;
+	}
+	return repairs;
+}
+
+size_t nt_utf8_repair(char *s, size_t n, long long *first)
+{
+	*first = -1;
+	return utf8_copy_repair(s, s, n, first);
+}
+
+/* Decode the (valid) UTF-8 sequence at p of length l. */
+static unsigned utf8_decode(const unsigned char *p, size_t l)
+{
+	switch (l) {
+	case 2: return ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+	case 3: return ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+	case 4: return ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
+	default: return p[0];
+	}
+}
+
+/* Folding of U+00C0..U+017F: the ASCII letters it folds to ("" = keep as is). */
+static const char *const latin_fold[0x180 - 0xC0] = {
+	/* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	/* D0 */ "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "ss",
+	/* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	/* F0 */ "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
+	/* 100 */ "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",
+	/* 110 */ "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
+	/* 120 */ "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",
+	/* 130 */ "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",
+	/* 140 */ "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
+	/* 150 */ "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",
+	/* 160 */ "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",
+	/* 170 */ "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
+};
+
+/* Is code point cp (>= 0x80) a letter for tokenization? Unicode punctuation,
+ * spaces, symbols and the replacement character are not. */
+static int cp_is_letter(unsigned cp)
+{
+	if (cp < 0xC0)
+		return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
+	if (cp == 0xD7 || cp == 0xF7)
+		return 0;
+	if (cp >= 0x2000 && cp <= 0x2BFF)
+		return 0; /* general punctuation, currency, arrows, math, box drawing ... */
+	if (cp >= 0x3000 && cp <= 0x303F)
+		return 0;
+	if (cp >= 0xFE30 && cp <= 0xFE4F)
+		return 0;
+	if (cp >= 0xFF00 && cp <= 0xFF0F)
+		return 0;
+	if (cp == 0xFFFD || cp == 0xFEFF)
+		return 0;
+	if (cp >= 0x1F000 && cp <= 0x1FAFF)
+		return 0; /* emoji and pictographs */
+	return 1;
+}
+
+/* Is code point cp a space (NBSP and the Unicode spaces)? */
+static int cp_is_space(unsigned cp)
+{
+	return cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+	       cp == 0x3000 || cp == 0xFEFF || cp == 0x2028 || cp == 0x2029;
+}
+
+/* ---------------------------------------------------------------- character classes */
+
+enum { C_SPACE = 0, C_NL, C_LETTER, C_UPPER, C_DIGIT, C_PUNCT, C_HIGH, C_APOS, C_DOT };
+
+static unsigned char cls[256];
+static unsigned char lower_tab[256];
+static int tables_ready;
+
+static void init_tables(void)
+{
+	for (int c = 0; c < 256; c++) {
+		unsigned char k;
+		if (c >= 'a' && c <= 'z')
+			k = C_LETTER;
+		else if (c >= 'A' && c <= 'Z')
+			k = C_UPPER;
+		else if (c >= '0' && c <= '9')
+			k = C_DIGIT;
+		else if (c == '\n')
+			k = C_NL;
+		else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
+			k = C_SPACE;
+		else if (c >= 0x80)
+			k = C_HIGH;
+		else if (c == '\'')
+			k = C_APOS;
+		else if (c == '.')
+			k = C_DOT;
+		else if (c < 0x20 || c == 0x7F)
+			k = C_SPACE;
+		else
+			k = C_PUNCT;
+		cls[c] = k;
+		lower_tab[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+	}
+	tables_ready = 1;
+}
+
+/* Classify the character at p (n bytes left): its class and byte length; for
+ * non-ASCII, C_LETTER/C_UPPER/C_SPACE/C_PUNCT/C_APOS by code point. */
+static int char_class(const unsigned char *p, size_t n, size_t *len, unsigned *cp_out)
+{
+	unsigned char c = p[0];
+	if (c < 0x80) {
+		*len = 1;
+		*cp_out = c;
+		return cls[c];
+	}
+	size_t l = utf8_valid_len(p, n);
+	if (l == 0) {
+		*len = 1;
+		*cp_out = 0xFFFD;
+		return C_PUNCT;
+	}
+	unsigned cp = utf8_decode(p, l);
+	*len = l;
+	*cp_out = cp;
+	if (cp == 0x2019 || cp == 0x2018)
+		return C_APOS;
+	if (cp_is_space(cp))
+		return cp == 0x2028 || cp == 0x2029 ? C_NL : C_SPACE;
+	if (!cp_is_letter(cp))
+		return C_PUNCT;
+	if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) ||
+	    (cp >= 0x100 && cp <= 0x17F && !(cp & 1) && cp != 0x138) ||
+	    (cp >= 0x391 && cp <= 0x3A9) || (cp >= 0x410 && cp <= 0x42F))
+		return C_UPPER;
+	return C_LETTER;
+}
+
+/* ---------------------------------------------------------------- builder */
+
+struct nt_docbuf *nt_docbuf_new(void)
+{
+	if (!tables_ready)
+		init_tables();
+	return calloc(1, sizeof(struct nt_docbuf));
+}
+
+void nt_docbuf_free(struct nt_docbuf *b)
+{
+	if (!b)
+		return;
+	free(b->text);
+	free(b->title);
+	free(b->norm);
+	free(b->tok);
+	free(b->sent);
+	free(b);
+}
+
+size_t nt_docbuf_repairs(const struct nt_docbuf *b, long long *first_offset)
+{
+	if (first_offset)
+		*first_offset = b->repairs ? b->first_repair : -1;
+	return b->repairs;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return NT_OK;
+	size_t c = *cap ? *cap : 64;
+	while (c < need)
+		c *= 2;
+	if (c > ((size_t)-1) / elem)
+		return NT_ENOMEM;
+	void *q = realloc(*p, c * elem);
+	if (!q)
+		return NT_ENOMEM;
+	*p = q;
+	*cap = c;
+	return NT_OK;
+}
+
+/* Tokenizer state for one source string. */
+struct tokctx {
+	struct nt_docbuf *b;
+	const unsigned char *s;
+	size_t n;
+	uint8_t src;
+	/* zone boundaries in bytes (for NT_SRC_TEXT) */
+	size_t title_end, lead_end, trailer_start;
+	int sent_open;   /* a sentence is open */
+	int sent_break;  /* the next word may start a new sentence ('.', '!', '?') */
+	int force_break; /* the next token starts a new sentence (newline) */
+};
+
+static inline uint8_t zone_of(const struct tokctx *t, size_t off)
+{
+	if (t->src == NT_SRC_TITLE)
+		return NT_ZONE_TITLE;
+	if (off < t->title_end)
+		return NT_ZONE_TITLE;
+	if (off < t->lead_end)
+		return NT_ZONE_LEAD;
+	if (off >= t->trailer_start)
+		return NT_ZONE_TRAILER;
+	return NT_ZONE_BODY;
+}
+
+/* Abbreviations whose following '.' does not end a sentence (folded forms). */
+static int is_abbrev(const char *w, size_t l)
+{
+	static const char *const ab[] = {"mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "st",
+		"jr", "sr", "prof", "rep", "sen", "gov", "capt", "cmdr", "adm", "maj", "no", "vs", "inc",
+		"corp", "ltd", "co", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec", "rev", "fig",
+		"approx", "mt", "ft", "pres", NULL};
+	if (l == 1)
+		return 1; /* initials: "J. Smith" */
+	for (int i = 0; ab[i]; i++)
+		if (strlen(ab[i]) == l && memcmp(ab[i], w, l) == 0)
+			return 1;
+	return 0;
+}
+
+static int start_sentence(struct tokctx *t, size_t first_tok, uint8_t zone)
+{
+	struct nt_docbuf *b = t->b;
+	if (grow((void **)&b->sent, &b->sent_cap, b->nsent + 1, sizeof *b->sent) != NT_OK)
+		return NT_ENOMEM;
+	struct nt_sentence *s = &b->sent[b->nsent++];
+	s->first_token = (uint32_t)first_tok;
+	s->ntokens = 0;
+	s->zone = zone;
+	s->src = t->src;
+	t->sent_open = 1;
+	b->tok[first_tok].flags |= NT_TOK_SENT_START;
+	return NT_OK;
+}
+
+/* Append one token [start, end) of kind flags with its folded form already written
+ * at b->norm + norm_off (norm_len bytes, NUL terminated). */
+static int push_token(struct tokctx *t, size_t start, size_t end, size_t norm_off, size_t norm_len,
+                      uint8_t flags, uint64_t hash)
+{
+	struct nt_docbuf *b = t->b;
+	if (b->ntok == b->tok_cap &&
+	    grow((void **)&b->tok, &b->tok_cap, b->ntok + 1, sizeof *b->tok) != NT_OK)
+		return NT_ENOMEM;
+	struct nt_token *k = &b->tok[b->ntok];
+	k->start = (uint32_t)start;
+	k->end = (uint32_t)end;
+	k->norm_off = (uint32_t)norm_off;
+	k->norm_len = (uint16_t)(norm_len > 0xFFFF ? 0xFFFF : norm_len);
+	k->zone = zone_of(t, start);
+	k->flags = flags;
+	k->src = t->src;
+	k->pad_[0] = k->pad_[1] = k->pad_[2] = 0;
+	k->hash = hash;
+	int word = (flags & (NT_TOK_WORD | NT_TOK_NUMBER)) != 0;
+	int newsent = !t->sent_open || t->force_break ||
+	              (t->sent_break && word && (flags & (NT_TOK_CAP | NT_TOK_NUMBER))) ||
+	              (b->nsent && b->sent[b->nsent - 1].zone != k->zone);
+	if (newsent) {
+		if (start_sentence(t, b->ntok, k->zone) != NT_OK)
+			return NT_ENOMEM;
+		t->force_break = 0;
+	}
+	if (word)
+		t->sent_break = 0;
+	k->sentence = (uint32_t)(b->nsent - 1);
+	b->sent[b->nsent - 1].ntokens++;
+	b->ntok++;
+	return NT_OK;
+}
+
+/* Tokenize t->s into b. */
+static int tokenize(struct tokctx *t)
+{
+	struct nt_docbuf *b = t->b;
+	const unsigned char *s = t->s;
+	size_t n = t->n, i = 0;
+	while (i < n) {
+		unsigned char c = s[i];
+		int k = cls[c];
+		if (k == C_SPACE) {
+			i++;
+			continue;
+		}
+		if (k == C_NL) {
+			t->force_break = 1;
+			i++;
+			continue;
+		}
+		size_t clen;
+		unsigned cp;
+		if (k == C_HIGH)
+			k = char_class(s + i, n - i, &clen, &cp);
+		else {
+			clen = 1;
+			cp = c;
+		}
+		if (k == C_SPACE) {
+			i += clen;
+			continue;
+		}
+		if (k == C_NL) {
+			t->force_break = 1;
+			i += clen;
+			continue;
+		}
+		size_t start = i;
+		size_t no = b->norm_len;
+		char *out = b->norm + no;
+		size_t ol = 0;
+		uint8_t flags;
+		if (k == C_LETTER || k == C_UPPER) {
+			/* a word: letters, digits, inner apostrophes and inner dots */
+			int nupper = 0, nletters = 0, nonascii = 0;
+			flags = NT_TOK_WORD;
+			if (k == C_UPPER)
+				flags |= NT_TOK_CAP;
+			for (;;) {
+				if (k == C_LETTER || k == C_UPPER || k == C_DIGIT) {
+					if (k != C_DIGIT) {
+						nletters++;
+						if (k == C_UPPER)
+							nupper++;
+					}
+					if (clen == 1) {
+						out[ol++] = (char)lower_tab[s[i]];
+					} else {
+						nonascii = 1;
+						if (cp >= 0xC0 && cp < 0x180 && latin_fold[cp - 0xC0][0]) {
+							const char *f = latin_fold[cp - 0xC0];
+							while (*f)
+								out[ol++] = *f++;
+						} else if (cp >= 0x391 && cp <= 0x3A9) {
+							unsigned lc = cp + 0x20; /* Greek capitals */
+							out[ol++] = (char)(0xC0 | (lc >> 6));
+							out[ol++] = (char)(0x80 | (lc & 0x3F));
+						} else if (cp >= 0x410 && cp <= 0x42F) {
+							unsigned lc = cp + 0x20; /* Cyrillic capitals */
+							out[ol++] = (char)(0xC0 | (lc >> 6));
+							out[ol++] = (char)(0x80 | (lc & 0x3F));
+						} else {
+							memcpy(out + ol, s + i, clen);
+							ol += clen;
+						}
+					}
+					i += clen;
+				} else if (k == C_APOS || k == C_DOT) {
+					/* inner apostrophe or dot: kept only when a letter follows */
+					if (i + clen >= n)
+						break;
+					size_t l2;
+					unsigned cp2;
+					int k2 = cls[s[i + clen]] == C_HIGH ?
+					         char_class(s + i + clen, n - i - clen, &l2, &cp2) :
+					         cls[s[i + clen]];
+					if (k2 != C_LETTER && k2 != C_UPPER)
+						break;
+					out[ol++] = k == C_DOT ? '.' : '\'';
+					i += clen;
+				} else {
+					break;
+				}
+				if (i >= n)
+					break;
+				c = s[i];
+				k = cls[c];
+				if (k == C_HIGH)
+					k = char_class(s + i, n - i, &clen, &cp);
+				else {
+					clen = 1;
+					cp = c;
+				}
+			}
+			/* "U.S.": a final dot after single-letter dotted parts */
+			if (i < n && s[i] == '.' && ol >= 3 && out[ol - 2] == '.' &&
+			    (ol == 3 || out[ol - 4] == '.' || ol <= 5)) {
+				out[ol++] = '.';
+				i++;
+			}
+			/* possessive: drop a trailing 's, and a bare trailing apostrophe */
+			if (ol >= 3 && out[ol - 1] == 's' && out[ol - 2] == '\'')
+				ol -= 2;
+			if (i < n && (s[i] == '\'' || (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
+			                               s[i + 2] == 0x99)) &&
+			    ol && out[ol - 1] == 's') {
+				i += s[i] == '\'' ? 1 : 3; /* "Reuters'" */
+			}
+			if (nletters >= 2 && nupper == nletters)
+				flags |= NT_TOK_UPPER;
+			if (nonascii)
+				flags |= NT_TOK_NONASCII;
+		} else if (k == C_DIGIT) {
+			flags = NT_TOK_NUMBER;
+			for (;;) {
+				if (k == C_DIGIT || k == C_LETTER || k == C_UPPER) {
+					if (clen != 1)
+						break;
+					out[ol++] = (char)lower_tab[s[i]];
+					i++;
+				} else if ((s[i] == '.' || s[i] == ',') && i + 1 < n && cls[s[i + 1]] == C_DIGIT) {
+					out[ol++] = (char)s[i];
+					i++;
+				} else {
+					break;
+				}
+				if (i >= n)
+					break;
+				c = s[i];
+				k = cls[c];
+				if (k == C_HIGH)
+					break;
+				clen = 1;
+			}
+		} else {
+			/* one punctuation character */
+			flags = NT_TOK_PUNCT;
+			if (k == C_HIGH || clen > 1) {
+				if (cp == 0x2019 || cp == 0x2018) {
+					out[ol++] = '\'';
+				} else {
+					memcpy(out, s + i, clen);
+					ol = clen;
+				}
+			} else {
+				out[ol++] = (char)c;
+			}
+			i += clen;
+			if (c == '.' || c == '!' || c == '?') {
+				/* a sentence end unless it follows an abbreviation */
+				struct nt_token *prev = b->ntok ? &b->tok[b->ntok - 1] : NULL;
+				if (!(c == '.' && prev && (prev->flags & NT_TOK_WORD) && prev->end == start &&
+				      is_abbrev(b->norm + prev->norm_off, prev->norm_len)))
+					t->sent_break = 1;
+			}
+			if (c == '-' && b->ntok) {
+				struct nt_token *prev = &b->tok[b->ntok - 1];
+				if ((prev->flags & NT_TOK_WORD) && prev->end == start && i < n &&
+				    (cls[s[i]] == C_UPPER || cls[s[i]] == C_LETTER || cls[s[i]] == C_HIGH))
+					prev->flags |= NT_TOK_HYPHEN_NEXT;
+			}
+		}
+		uint64_t h = FNV_OFFSET;
+		for (size_t j = 0; j < ol; j++) {
+			h ^= (unsigned char)out[j];
+			h *= FNV_PRIME;
+		}
+		out[ol] = '\0';
+		b->norm_len += ol + 1;
+		if (push_token(t, start, i, no, ol, flags, h) != NT_OK)
+			return NT_ENOMEM;
+	}
+	return NT_OK;
+}
+
+/* ---------------------------------------------------------------- zones */
+
+/* Find the end of the line starting at p (offset of '\n' or n). */
+static size_t line_end(const char *s, size_t n, size_t p)
+{
+	const char *q = memchr(s + p, '\n', n - p);
+	return q ? (size_t)(q - s) : n;
+}
+
+static int is_blank(const char *s, size_t a, size_t e)
+{
+	for (size_t i = a; i < e; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Case-insensitive search for needle (lower case) in s[a, e). */
+static int contains_ci(const char *s, size_t a, size_t e, const char *needle)
+{
+	size_t m = strlen(needle);
+	for (size_t i = a; i + m <= e; i++) {
+		size_t j = 0;
+		while (j < m && (char)lower_tab[(unsigned char)s[i + j]] == needle[j])
+			j++;
+		if (j == m)
+			return 1;
+	}
+	return 0;
+}
+
+/* Trailer markers: a short line containing one of these starts or joins a trailer. */
+static int is_trailer_marker(const char *s, size_t a, size_t e)
+{
+	static const char *const mk[] = {"related", "read more", "sign up", "newsletter", "subscribe",
+		"follow us", "click here", "more from", "recommended", "share this", "all rights reserved",
+		"copyright", "most read", "more on this", "see also", "you may also like", "advertisement",
+		"top stories", "more stories", "latest news", NULL};
+	if (e - a > 120)
+		return 0;
+	for (int i = 0; mk[i]; i++)
+		if (contains_ci(s, a, e, mk[i]))
+			return 1;
+	return 0;
+}
+
+/* A short headline-like line: no sentence-final punctuation, under 100 bytes. */
+static int is_headline_line(const char *s, size_t a, size_t e)
+{
+	while (e > a && (s[e - 1] == ' ' || s[e - 1] == '\r' || s[e - 1] == '\t'))
+		e--;
+	if (e <= a || e - a > 100)
+		return 0;
+	char last = s[e - 1];
+	return last != '.' && last != '"' && last != '!' && last != '?' && last != ':' &&
+	       !(e - a >= 3 && (unsigned char)s[e - 1] == 0x9D && (unsigned char)s[e - 3] == 0xE2);
+}
+
+/* Compute title_end, body_start, lead_end and trailer_start of the text. */
+static void find_zones(struct tokctx *t, int title_in_text)
+{
+	const char *s = (const char *)t->s;
+	size_t n = t->n;
+	size_t p = 0;
+	t->title_end = 0;
+	/* skip leading blank lines */
+	while (p < n) {
+		size_t e = line_end(s, n, p);
+		if (!is_blank(s, p, e))
+			break;
+		p = e + 1;
+	}
+	if (title_in_text && p < n) {
+		size_t e = line_end(s, n, p);
+		if (e < n) {
+			size_t e2 = line_end(s, n, e + 1);
+			if (is_blank(s, e + 1, e2) && e - p <= 400) {
+				t->title_end = e;
+				p = e2 < n ? e2 + 1 : n;
+			}
+		}
+	}
+	/* lead: the first non-blank paragraph of the body */
+	while (p < n) {
+		size_t e = line_end(s, n, p);
+		if (!is_blank(s, p, e))
+			break;
+		p = e + 1;
+	}
+	size_t body_start = p < n ? p : n;
+	t->lead_end = body_start < n ? line_end(s, n, body_start) : n;
+	/* trailer: walk back over marker and headline lines */
+	size_t tr = n, e = n, headlines = 0;
+	int marker = 0;
+	while (e > t->lead_end) {
+		size_t a = e;
+		while (a > 0 && s[a - 1] != '\n')
+			a--;
+		if (a < t->lead_end)
+			break;
+		if (is_blank(s, a, e)) {
+			/* blank lines inside the candidate run are fine */
+		} else if (is_trailer_marker(s, a, e)) {
+			marker = 1;
+			tr = a;
+		} else if (is_headline_line(s, a, e)) {
+			headlines++;
+			tr = a;
+		} else {
+			break;
+		}
+		if (a == 0)
+			break;
+		e = a - 1;
+	}
+	if (!(marker || headlines >= 3))
+		tr = n;
+	t->trailer_start = tr;
+}
+
+/* Retag a leading dateline ("BAGHDAD (Reuters) -", "WASHINGTON --", "Paris, France:")
+ * of the body as NT_ZONE_DATELINE. */
+static void find_dateline(struct nt_docbuf *b, size_t first)
+{
+	size_t limit = first + 12 < b->ntok ? first + 12 : b->ntok;
+	int has_upper = 0, has_paren = 0;
+	for (size_t i = first; i < limit; i++) {
+		const struct nt_token *k = &b->tok[i];
+		if (k->src != NT_SRC_TEXT || (k->zone != NT_ZONE_LEAD && k->zone != NT_ZONE_BODY))
+			return;
+		if (k->flags & NT_TOK_PUNCT) {
+			char c = b->norm[k->norm_off];
+			unsigned char c0 = (unsigned char)b->norm[k->norm_off];
+			int dash = c == '-' || c == ':' || (c0 == 0xE2 && k->norm_len == 3);
+			if (dash && i > first && (has_upper || has_paren)) {
+				size_t end = i + 1;
+				while (end < b->ntok && (b->tok[end].flags & NT_TOK_PUNCT) &&
+				       b->norm[b->tok[end].norm_off] == '-')
+					end++;
+				for (size_t j = first; j < end; j++)
+					b->tok[j].zone = NT_ZONE_DATELINE;
+				return;
+			}
+			if (c == '(' || c == ')') {
+				has_paren = 1;
+				continue;
+			}
+			if (c == ',' || c == '/')
+				continue;
+			return;
+		}
+		if (!(k->flags & NT_TOK_WORD) || !(k->flags & NT_TOK_CAP)) {
+			if (has_paren && (k->flags & NT_TOK_WORD))
+				continue; /* "(dpa)" */
+			return;
+		}
+		if (k->flags & NT_TOK_UPPER)
+			has_upper = 1;
+	}
+}
+
+/* The lead is at most two sentences: later lead sentences join the body. */
+static void trim_lead(struct nt_docbuf *b)
+{
+	int seen = 0;
+	for (size_t si = 0; si < b->nsent; si++) {
+		struct nt_sentence *s = &b->sent[si];
+		if (s->zone != NT_ZONE_LEAD)
+			continue;
+		if (++seen > 2) {
+			s->zone = NT_ZONE_BODY;
+			for (uint32_t j = 0; j < s->ntokens; j++)
+				if (b->tok[s->first_token + j].zone == NT_ZONE_LEAD)
+					b->tok[s->first_token + j].zone = NT_ZONE_BODY;
+		}
+	}
+}
+
+int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t title_len,
+                 const char *text, size_t text_len, int title_in_text, const struct nt_doc **out,
+                 struct nt_error *err)
+{
+	if (text_len > 0xFFFFFFF0u || title_len > 0xFFFFFFF0u)
+		return nt_seterr(err, NT_EINVAL, "article %s: text over 4 GiB", id ? id : "?");
+	if (!tables_ready)
+		init_tables();
+	b->ntok = b->nsent = b->norm_len = 0;
+	b->repairs = 0;
+	b->first_repair = -1;
+	size_t total = text_len + (title ? title_len : 0);
+	if (grow((void **)&b->text, &b->text_cap, text_len + 1, 1) != NT_OK ||
+	    grow((void **)&b->norm, &b->norm_cap, 2 * total + 16, 1) != NT_OK ||
+	    grow((void **)&b->tok, &b->tok_cap, total / 6 + 16, sizeof *b->tok) != NT_OK)
+		return nt_seterr(err, NT_ENOMEM, "article %s: out of memory", id ? id : "?");
+	b->repairs = utf8_copy_repair(b->text, text, text_len, &b->first_repair);
+	b->text[text_len] = '\0';
+	struct tokctx t = {0};
+	t.b = b;
+	if (title) {
+		if (grow((void **)&b->title, &b->title_cap, title_len + 1, 1) != NT_OK)
+			return nt_seterr(err, NT_ENOMEM, "article %s: out of memory", id ? id : "?");
+		long long f = -1;
+		size_t r = utf8_copy_repair(b->title, title, title_len, &f);
+		if (r && !b->repairs)
+			b->first_repair = f;
+		b->repairs += r;
+		b->title[title_len] = '\0';
+		t.s = (const unsigned char *)b->title;
+		t.n = title_len;
+		t.src = NT_SRC_TITLE;
+		t.title_end = title_len;
+		if (tokenize(&t) != NT_OK)
+			return nt_seterr(err, NT_ENOMEM, "article %s: out of memory", id ? id : "?");
+		t.force_break = 1;
+	}
+	t.s = (const unsigned char *)b->text;
+	t.n = text_len;
+	t.src = NT_SRC_TEXT;
+	find_zones(&t, title_in_text && !title);
+	size_t first_text_tok = b->ntok;
+	if (tokenize(&t) != NT_OK)
+		return nt_seterr(err, NT_ENOMEM, "article %s: out of memory", id ? id : "?");
+	/* the dateline starts at the first token after the title */
+	size_t body_first = first_text_tok;
+	while (body_first < b->ntok && b->tok[body_first].zone == NT_ZONE_TITLE)
+		body_first++;
+	find_dateline(b, body_first);
+	trim_lead(b);
+
+	struct nt_doc *d = &b->doc;
+	memset(d, 0, sizeof *d);
+	d->id = id ? id : "";
+	d->title = title ? b->title : NULL;
+	d->title_len = title ? title_len : 0;
+	d->text = b->text;
+	d->text_len = text_len;
+	d->norm = b->norm;
+	d->tokens = b->tok;
+	d->ntokens = b->ntok;
+	d->sentences = b->sent;
+	d->nsentences = b->nsent;
+	size_t nwords = 0;
+	for (int z = 0; z < NT_ZONE_COUNT; z++)
+		d->zones[z].first_token = (uint32_t)b->ntok;
+	for (size_t i = 0; i < b->ntok; i++) {
+		const struct nt_token *k = &b->tok[i];
+		struct nt_zone_range *zr = &d->zones[k->zone];
+		if (zr->ntokens == 0)
+			zr->first_token = (uint32_t)i;
+		zr->ntokens = (uint32_t)(i + 1 - zr->first_token);
+		nwords += (k->flags & (NT_TOK_WORD | NT_TOK_NUMBER)) != 0;
+	}
+	d->nwords = nwords;
+	*out = d;
+	return NT_OK;
+}
+
+size_t nt_fold_hashes(const char *s, size_t len, uint64_t *out, size_t max)
+{
+	struct nt_docbuf *b = nt_docbuf_new();
+	if (!b)
+		return 0;
+	const struct nt_doc *d;
+	size_t n = 0;
+	if (nt_doc_build(b, "", NULL, 0, s, len, 0, &d, NULL) == NT_OK) {
+		for (size_t i = 0; i < d->ntokens; i++) {
+			if (!(d->tokens[i].flags & (NT_TOK_WORD | NT_TOK_NUMBER)))
+				continue;
+			if (n < max)
+				out[n] = d->tokens[i].hash;
+			n++;
+		}
+	}
+	nt_docbuf_free(b);
+	return n;
+}

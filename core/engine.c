@@ -1,0 +1,504 @@
+/* engine.c - open a pipeline of plugins and tag articles into schema-1 records */
+#include "config.h"
+#include "engine.h"
+#include "combiner.h"
+#include "conf.h"
+#include "docmodel.h"
+#include "host.h"
+#include "loader.h"
+#include "options.h"
+#include "sink.h"
+#include "util.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char nt_version[] = NT_VERSION_STRING;
+
+/* One opened plugin instance. */
+struct instance {
+	const struct nt_plugin *plugin;
+	void *config;            /* filled config struct (owned) */
+	void *state;             /* plugin state from open() */
+	int opened;
+	const char *name;        /* borrowed from the config */
+	const char *const *facets;
+	int single;
+	const char *path;        /* module file (borrowed from the loader) */
+};
+
+/* Per-thread buffers: a document builder and one sink per instance. */
+struct workspace {
+	struct nt_docbuf *doc;
+	struct nt_sink *sinks;
+	struct nt_sink **ptrs;
+	struct workspace *next;
+};
+
+struct nt_engine {
+	char *models_dir;
+	struct nt_config *cfg;
+	struct nt_loader *loader;
+	struct instance *inst;
+	size_t ninst;
+	struct nt_combiner comb;
+	cJSON *provenance;       /* template copied into every record */
+	int explain;
+	pthread_key_t key;
+	int key_ready;
+	pthread_mutex_t lock;    /* guards the workspace list */
+	struct workspace *spaces;
+};
+
+const char *nt_strerror(int status)
+{
+	switch (status) {
+	case NT_OK: return "success";
+	case NT_ENOMEM: return "out of memory";
+	case NT_EINVAL: return "invalid argument or configuration";
+	case NT_EIO: return "input/output error";
+	case NT_EFORMAT: return "malformed input";
+	case NT_EABI: return "plugin ABI mismatch";
+	case NT_ENOTFOUND: return "not found";
+	case NT_EUNSUPPORTED: return "operation not supported";
+	case NT_EINTERNAL: return "internal error";
+	default: return "unknown error";
+	}
+}
+
+/* Short machine-readable code names for record error entries. */
+static const char *status_code(int status)
+{
+	switch (status) {
+	case NT_ENOMEM: return "out-of-memory";
+	case NT_EINVAL: return "invalid";
+	case NT_EIO: return "io";
+	case NT_EFORMAT: return "format";
+	case NT_EABI: return "abi";
+	case NT_ENOTFOUND: return "not-found";
+	case NT_EUNSUPPORTED: return "unsupported";
+	default: return "internal";
+	}
+}
+
+/* The models directory: explicit, $NEWSTAG_MODELS, the source tree when running
+ * from the build tree, else the installed one. */
+static char *default_models_dir(void)
+{
+	const char *env = getenv("NEWSTAG_MODELS");
+	if (env && *env)
+		return nt_strdup(env);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		size_t bl = strlen(NT_BUILDDIR);
+		if ((size_t)n > bl && strncmp(exe, NT_BUILDDIR, bl) == 0 && exe[bl] == '/')
+			return nt_path_join(NT_SRCDIR, "models");
+	}
+	return nt_path_join(NT_PKGDATADIR, "models");
+}
+
+/* Add the instance a trained model directory names (`tag --model DIR`). */
+static int add_model_dir(struct nt_config *cfg, const char *dir, struct nt_error *err)
+{
+	char abs[PATH_MAX];
+	if (!realpath(dir, abs) || !nt_is_dir(abs))
+		return nt_seterr(err, NT_ENOTFOUND, "%s: not a model directory", dir);
+	char *mf = nt_path_join(abs, "manifest.json");
+	if (!mf)
+		return nt_seterr(err, NT_ENOMEM, "out of memory");
+	char *data;
+	size_t len;
+	int rc = nt_read_file(mf, 16u << 20, &data, &len, err);
+	if (rc != NT_OK) {
+		free(mf);
+		return rc;
+	}
+	cJSON *m = cJSON_ParseWithLength(data, len);
+	free(data);
+	const cJSON *pl = m ? cJSON_GetObjectItemCaseSensitive(m, "plugin") : NULL;
+	const cJSON *fc = m ? cJSON_GetObjectItemCaseSensitive(m, "facet") : NULL;
+	if (!m || !cJSON_IsObject(m) || (pl && !cJSON_IsString(pl)) || !cJSON_IsString(fc)) {
+		rc = nt_seterr(err, NT_EFORMAT,
+		               "%s: not a model manifest (needs a JSON object with a \"facet\" string)", mf);
+		cJSON_Delete(m);
+		free(mf);
+		return rc;
+	}
+	free(mf);
+	char name[96];
+	snprintf(name, sizeof name, "%.60s-model", fc->valuestring);
+	for (int k = 2; k < 100; k++) {
+		int used = 0;
+		for (size_t i = 0; i < cfg->ninst; i++)
+			used |= strcmp(cfg->inst[i].name, name) == 0;
+		if (!used)
+			break;
+		snprintf(name, sizeof name, "%.60s-model%d", fc->valuestring, k);
+	}
+	cJSON *opts = cJSON_CreateObject();
+	if (!opts || !cJSON_AddStringToObject(opts, "model", abs)) {
+		cJSON_Delete(opts);
+		cJSON_Delete(m);
+		return nt_seterr(err, NT_ENOMEM, "out of memory");
+	}
+	rc = nt_config_add_instance(cfg, pl ? pl->valuestring : "topic", name, opts, err);
+	cJSON_Delete(m);
+	return rc;
+}
+
+static void workspace_free(struct workspace *w, size_t ninst)
+{
+	if (!w)
+		return;
+	nt_docbuf_free(w->doc);
+	for (size_t i = 0; w->sinks && i < ninst; i++)
+		nt_sink_release(&w->sinks[i]);
+	free(w->sinks);
+	free(w->ptrs);
+	free(w);
+}
+
+int nt_engine_open(const struct nt_engine_options *opt, struct nt_engine **out,
+                   struct nt_error *err)
+{
+	*out = NULL;
+	struct nt_engine_options none = {0};
+	if (!opt)
+		opt = &none;
+	struct nt_engine *e = calloc(1, sizeof *e);
+	if (!e)
+		return nt_seterr(err, NT_ENOMEM, "out of memory");
+	pthread_mutex_init(&e->lock, NULL);
+	e->explain = opt->explain;
+	int rc = NT_OK;
+	e->models_dir = opt->models_dir ? nt_strdup(opt->models_dir) : default_models_dir();
+	if (!e->models_dir) {
+		rc = nt_seterr(err, NT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (!nt_is_dir(e->models_dir)) {
+		rc = nt_seterr(err, NT_ENOTFOUND, "%s: models directory not found (use --models DIR)",
+		               e->models_dir);
+		goto fail;
+	}
+	char *cpath = opt->config_path ? nt_strdup(opt->config_path)
+	                               : nt_path_join(e->models_dir, "pipeline.json");
+	if (!cpath) {
+		rc = nt_seterr(err, NT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	rc = nt_config_load(cpath, e->models_dir, &e->cfg, err);
+	free(cpath);
+	if (rc != NT_OK)
+		goto fail;
+	for (size_t i = 0; opt->model_dirs && opt->model_dirs[i] && rc == NT_OK; i++)
+		rc = add_model_dir(e->cfg, opt->model_dirs[i], err);
+	if (rc != NT_OK)
+		goto fail;
+	if ((rc = nt_loader_new(opt->plugin_dirs, &e->loader, err)) != NT_OK)
+		goto fail;
+	e->inst = calloc(e->cfg->ninst + 1, sizeof *e->inst);
+	e->provenance = cJSON_CreateArray();
+	if (!e->inst || !e->provenance) {
+		rc = nt_seterr(err, NT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	const struct nt_host *host = nt_host_get();
+	for (size_t i = 0; i < e->cfg->ninst; i++) {
+		const struct nt_instance_cfg *ic = &e->cfg->inst[i];
+		struct instance *in = &e->inst[i];
+		const struct nt_module *mod;
+		in->name = ic->name;
+		if ((rc = nt_loader_load(e->loader, ic->plugin, &mod, err)) != NT_OK)
+			goto fail;
+		in->plugin = mod->plugin;
+		in->path = mod->path;
+		e->ninst = i + 1;
+		if ((rc = nt_options_fill(in->plugin, ic->options, e->models_dir, e->cfg->path, &in->config,
+		                          err)) != NT_OK)
+			goto fail;
+		if (in->plugin->open) {
+			struct nt_error perr = {0};
+			rc = in->plugin->open(host, in->config, e->models_dir, &in->state, &perr);
+			if (rc != NT_OK) {
+				rc = nt_seterr(err, rc < 0 ? rc : NT_EINTERNAL, "plugin %s (instance %s): %s",
+				               ic->plugin, ic->name, perr.msg[0] ? perr.msg : nt_strerror(rc));
+				goto fail;
+			}
+		}
+		in->opened = 1;
+		in->facets = in->plugin->facets;
+		struct nt_info info = {0};
+		if (in->plugin->describe && in->plugin->describe(in->state, &info) == NT_OK) {
+			if (info.facets)
+				in->facets = info.facets;
+			in->single = info.single_label;
+		}
+		cJSON *p = cJSON_CreateObject();
+		if (!p) {
+			rc = nt_seterr(err, NT_ENOMEM, "out of memory");
+			goto fail;
+		}
+		cJSON_AddStringToObject(p, "plugin", in->plugin->name);
+		if (strcmp(ic->name, in->plugin->name) != 0)
+			cJSON_AddStringToObject(p, "instance", ic->name);
+		cJSON_AddStringToObject(p, "version", in->plugin->version);
+		if (info.model_digest)
+			cJSON_AddStringToObject(p, "model", info.model_digest);
+		cJSON_AddItemToArray(e->provenance, p);
+	}
+	{
+		const char *const **facets = calloc(e->ninst + 1, sizeof *facets);
+		int *single = calloc(e->ninst + 1, sizeof *single);
+		if (!facets || !single) {
+			free(facets);
+			free(single);
+			rc = nt_seterr(err, NT_ENOMEM, "out of memory");
+			goto fail;
+		}
+		for (size_t i = 0; i < e->ninst; i++) {
+			facets[i] = e->inst[i].facets;
+			single[i] = e->inst[i].single;
+		}
+		rc = nt_combiner_init(&e->comb, e->cfg, facets, single, err);
+		free(facets);
+		free(single);
+		if (rc != NT_OK)
+			goto fail;
+	}
+	if (pthread_key_create(&e->key, NULL) != 0) {
+		rc = nt_seterr(err, NT_EINTERNAL, "pthread_key_create failed");
+		goto fail;
+	}
+	e->key_ready = 1;
+	*out = e;
+	return NT_OK;
+fail:
+	nt_engine_close(e);
+	return rc;
+}
+
+void nt_engine_close(struct nt_engine *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->ninst; i++) {
+		struct instance *in = &e->inst[i];
+		if (in->opened && in->plugin->close)
+			in->plugin->close(in->state);
+		if (in->plugin)
+			nt_options_free(in->plugin, in->config);
+	}
+	struct workspace *w = e->spaces;
+	while (w) {
+		struct workspace *nx = w->next;
+		workspace_free(w, e->ninst);
+		w = nx;
+	}
+	if (e->key_ready)
+		pthread_key_delete(e->key);
+	nt_combiner_free(&e->comb);
+	cJSON_Delete(e->provenance);
+	free(e->inst);
+	nt_loader_free(e->loader);
+	nt_config_free(e->cfg);
+	free(e->models_dir);
+	pthread_mutex_destroy(&e->lock);
+	free(e);
+}
+
+static struct workspace *get_workspace(struct nt_engine *e)
+{
+	struct workspace *w = pthread_getspecific(e->key);
+	if (w)
+		return w;
+	w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->doc = nt_docbuf_new();
+	w->sinks = calloc(e->ninst + 1, sizeof *w->sinks);
+	w->ptrs = calloc(e->ninst + 1, sizeof *w->ptrs);
+	if (!w->doc || !w->sinks || !w->ptrs) {
+		workspace_free(w, e->ninst);
+		return NULL;
+	}
+	pthread_setspecific(e->key, w);
+	pthread_mutex_lock(&e->lock);
+	w->next = e->spaces;
+	e->spaces = w;
+	pthread_mutex_unlock(&e->lock);
+	return w;
+}
+
+static cJSON *error_entry(const char *plugin, const char *code, const char *msg)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (o) {
+		cJSON_AddStringToObject(o, "plugin", plugin);
+		cJSON_AddStringToObject(o, "code", code);
+		cJSON_AddStringToObject(o, "message", msg);
+	}
+	return o;
+}
+
+int nt_engine_tag_json(struct nt_engine *e, const struct nt_article *a, cJSON **record,
+                       struct nt_error *err)
+{
+	*record = NULL;
+	struct workspace *w = get_workspace(e);
+	if (!w)
+		return nt_seterr(err, NT_ENOMEM, "out of memory");
+	const struct nt_doc *doc;
+	const char *id = a->id ? a->id : "";
+	int rc = nt_doc_build(w->doc, id, a->title, a->title ? strlen(a->title) : 0, a->text,
+	                      a->text_len, a->title_in_text, &doc, err);
+	if (rc != NT_OK)
+		return rc;
+	cJSON *rec = cJSON_CreateObject();
+	cJSON *errors = cJSON_CreateArray();
+	if (!rec || !errors) {
+		cJSON_Delete(rec);
+		cJSON_Delete(errors);
+		return nt_seterr(err, NT_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < e->ninst; i++) {
+		struct instance *in = &e->inst[i];
+		struct nt_sink *s = &w->sinks[i];
+		nt_sink_reset(s, in->name);
+		struct nt_error perr = {0};
+		int prc = in->plugin->classify(in->state, doc, s, &perr);
+		if (prc == NT_OK && s->overflow)
+			prc = nt_seterr(&perr, NT_ENOMEM, "out of memory while emitting labels");
+		if (prc != NT_OK) {
+			w->ptrs[i] = NULL;
+			cJSON_AddItemToArray(errors, error_entry(in->name, status_code(prc),
+			                                         perr.msg[0] ? perr.msg : nt_strerror(prc)));
+		} else {
+			w->ptrs[i] = s;
+		}
+	}
+	cJSON_AddStringToObject(rec, "id", id);
+	if (a->title) {
+		cJSON_AddStringToObject(rec, "title", doc->title);
+	} else if (doc->zones[NT_ZONE_TITLE].ntokens) {
+		const struct nt_token *f = &doc->tokens[doc->zones[NT_ZONE_TITLE].first_token];
+		const struct nt_token *l = f + doc->zones[NT_ZONE_TITLE].ntokens - 1;
+		char *t = malloc(l->end - f->start + 1);
+		if (t) {
+			memcpy(t, doc->text + f->start, l->end - f->start);
+			t[l->end - f->start] = '\0';
+			cJSON_AddStringToObject(rec, "title", t);
+			free(t);
+		}
+	}
+	cJSON *facets = cJSON_AddObjectToObject(rec, "facets");
+	if (!facets || nt_combine(&e->comb, w->ptrs, e->ninst, doc, e->explain, facets) != NT_OK) {
+		cJSON_Delete(rec);
+		cJSON_Delete(errors);
+		return nt_seterr(err, NT_ENOMEM, "out of memory");
+	}
+	if (a->meta_json) {
+		cJSON *meta = cJSON_Parse(a->meta_json);
+		if (meta && cJSON_IsObject(meta) && meta->child)
+			cJSON_AddItemToObject(rec, "meta", meta);
+		else
+			cJSON_Delete(meta);
+	}
+	cJSON_AddItemToObject(rec, "provenance", cJSON_Duplicate(e->provenance, 1));
+	long long first;
+	size_t repairs = nt_docbuf_repairs(w->doc, &first);
+	if (repairs) {
+		cJSON *warn = cJSON_AddArrayToObject(rec, "warnings");
+		char msg[160];
+		snprintf(msg, sizeof msg,
+		         "%zu invalid UTF-8 byte%s replaced by '?', the first at byte %lld", repairs,
+		         repairs == 1 ? "" : "s", first);
+		cJSON *o = cJSON_CreateObject();
+		if (warn && o) {
+			cJSON_AddStringToObject(o, "code", "invalid-utf8");
+			cJSON_AddStringToObject(o, "message", msg);
+			cJSON_AddNumberToObject(o, "byte", (double)first);
+			cJSON_AddItemToArray(warn, o);
+		} else {
+			cJSON_Delete(o);
+		}
+	}
+	if (cJSON_GetArraySize(errors) > 0)
+		cJSON_AddItemToObject(rec, "errors", errors);
+	else
+		cJSON_Delete(errors);
+	*record = rec;
+	return NT_OK;
+}
+
+int nt_engine_tag(struct nt_engine *e, const struct nt_article *a, int pretty, char **record,
+                  struct nt_error *err)
+{
+	cJSON *rec;
+	*record = NULL;
+	int rc = nt_engine_tag_json(e, a, &rec, err);
+	if (rc != NT_OK)
+		return rc;
+	char *s = pretty ? cJSON_Print(rec) : cJSON_PrintUnformatted(rec);
+	cJSON_Delete(rec);
+	if (!s)
+		return nt_seterr(err, NT_ENOMEM, "out of memory");
+	/* hand out memory the caller frees with free() */
+	size_t n = strlen(s);
+	char *copy = malloc(n + 1);
+	if (copy)
+		memcpy(copy, s, n + 1);
+	cJSON_free(s);
+	if (!copy)
+		return nt_seterr(err, NT_ENOMEM, "out of memory");
+	*record = copy;
+	return NT_OK;
+}
+
+size_t nt_engine_facet_count(const struct nt_engine *e)
+{
+	return e->comb.nfacets;
+}
+
+const char *nt_engine_facet_name(const struct nt_engine *e, size_t i)
+{
+	return i < e->comb.nfacets ? e->comb.facets[i].facet : NULL;
+}
+
+int nt_engine_facet_single(const struct nt_engine *e, size_t i)
+{
+	return i < e->comb.nfacets ? e->comb.facets[i].cfg.single : 0;
+}
+
+size_t nt_engine_instance_count(const struct nt_engine *e)
+{
+	return e->ninst;
+}
+
+int nt_engine_instance(const struct nt_engine *e, size_t i, const char **name,
+                       const struct nt_plugin **plugin, struct nt_info *info, const char **path)
+{
+	if (i >= e->ninst)
+		return NT_ENOTFOUND;
+	const struct instance *in = &e->inst[i];
+	*name = in->name;
+	*plugin = in->plugin;
+	memset(info, 0, sizeof *info);
+	if (in->plugin->describe)
+		in->plugin->describe(in->state, info);
+	if (!info->facets)
+		info->facets = in->facets;
+	*path = in->path;
+	return NT_OK;
+}
+
+const char *nt_engine_models_dir(const struct nt_engine *e)
+{
+	return e->models_dir;
+}

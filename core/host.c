@@ -1,0 +1,277 @@
+/* host.c - the host API table handed to plugins, and the sink it writes into */
+#include "config.h"
+#include "host.h"
+#include "sink.h"
+#include "docmodel.h"
+#include "sha256.h"
+#include "trainset.h"
+#include "util.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------- arena */
+
+struct nt_arena_chunk {
+	struct nt_arena_chunk *next;
+	size_t cap, used;
+	/* data follows, 16-byte aligned */
+	max_align_t data[];
+};
+
+void *nt_arena_alloc(struct nt_arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (n == 0)
+		n = 16;
+	struct nt_arena_chunk *c = a->head;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > 16384 ? n : 16384;
+		c = malloc(sizeof *c + cap);
+		if (!c)
+			return NULL;
+		c->cap = cap;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+void nt_arena_reset(struct nt_arena *a)
+{
+	/* keep the newest chunk, free the rest */
+	struct nt_arena_chunk *c = a->head;
+	if (!c)
+		return;
+	struct nt_arena_chunk *rest = c->next;
+	c->next = NULL;
+	c->used = 0;
+	while (rest) {
+		struct nt_arena_chunk *nx = rest->next;
+		free(rest);
+		rest = nx;
+	}
+}
+
+void nt_arena_free(struct nt_arena *a)
+{
+	struct nt_arena_chunk *c = a->head;
+	while (c) {
+		struct nt_arena_chunk *nx = c->next;
+		free(c);
+		c = nx;
+	}
+	a->head = NULL;
+}
+
+/* ---------------------------------------------------------------- sink */
+
+void nt_sink_reset(struct nt_sink *s, const char *instance)
+{
+	s->instance = instance;
+	s->nlabels = s->nev = s->nnumbers = s->nscores = 0;
+	s->overflow = 0;
+	nt_arena_reset(&s->arena);
+}
+
+void nt_sink_release(struct nt_sink *s)
+{
+	free(s->labels);
+	free(s->ev);
+	free(s->numbers);
+	free(s->scores);
+	nt_arena_free(&s->arena);
+	memset(s, 0, sizeof *s);
+}
+
+static const char *arena_str(struct nt_arena *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = nt_arena_alloc(a, n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return NT_OK;
+	size_t c = *cap ? *cap * 2 : 8;
+	while (c < need)
+		c *= 2;
+	void *q = realloc(*p, c * elem);
+	if (!q)
+		return NT_ENOMEM;
+	*p = q;
+	*cap = c;
+	return NT_OK;
+}
+
+static int valid_name(const char *s)
+{
+	return s && *s && strlen(s) < 128;
+}
+
+static int host_emit_label(struct nt_sink *s, const char *facet, const char *label, double score)
+{
+	if (!valid_name(facet) || !valid_name(label))
+		return NT_EINVAL;
+	if (!(score >= 0.0))
+		score = 0.0; /* NaN and negatives */
+	if (score > 1.0)
+		score = 1.0;
+	/* the same label twice from one plugin keeps the higher score */
+	for (size_t i = 0; i < s->nlabels; i++)
+		if (strcmp(s->labels[i].facet, facet) == 0 && strcmp(s->labels[i].label, label) == 0) {
+			if (score > s->labels[i].score)
+				s->labels[i].score = score;
+			return (int)i;
+		}
+	if (grow_array((void **)&s->labels, &s->labels_cap, s->nlabels + 1, sizeof *s->labels) != NT_OK) {
+		s->overflow = 1;
+		return NT_ENOMEM;
+	}
+	struct nt_sink_label *l = &s->labels[s->nlabels];
+	l->facet = arena_str(&s->arena, facet);
+	l->label = arena_str(&s->arena, label);
+	if (!l->facet || !l->label) {
+		s->overflow = 1;
+		return NT_ENOMEM;
+	}
+	l->score = score;
+	return (int)s->nlabels++;
+}
+
+static int host_emit_evidence(struct nt_sink *s, int label_idx, int src, uint32_t start,
+                              uint32_t end, double weight)
+{
+	if (label_idx < 0 || (size_t)label_idx >= s->nlabels || end < start ||
+	    (src != NT_SRC_TEXT && src != NT_SRC_TITLE))
+		return NT_EINVAL;
+	if (grow_array((void **)&s->ev, &s->ev_cap, s->nev + 1, sizeof *s->ev) != NT_OK) {
+		s->overflow = 1;
+		return NT_ENOMEM;
+	}
+	struct nt_sink_evidence *e = &s->ev[s->nev++];
+	e->label = label_idx;
+	e->src = (uint8_t)src;
+	e->start = start;
+	e->end = end;
+	e->weight = weight == weight ? weight : 0.0;
+	return NT_OK;
+}
+
+static int push_number(struct nt_sink *s, struct nt_sink_number **arr, size_t *n, size_t *cap,
+                       const char *facet, const char *key, double v)
+{
+	if (!valid_name(facet) || !valid_name(key))
+		return NT_EINVAL;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*arr)[i].facet, facet) == 0 && strcmp((*arr)[i].key, key) == 0) {
+			(*arr)[i].value = v;
+			return NT_OK;
+		}
+	if (grow_array((void **)arr, cap, *n + 1, sizeof **arr) != NT_OK) {
+		s->overflow = 1;
+		return NT_ENOMEM;
+	}
+	struct nt_sink_number *x = &(*arr)[*n];
+	x->facet = arena_str(&s->arena, facet);
+	x->key = arena_str(&s->arena, key);
+	if (!x->facet || !x->key) {
+		s->overflow = 1;
+		return NT_ENOMEM;
+	}
+	x->value = v == v ? v : 0.0;
+	(*n)++;
+	return NT_OK;
+}
+
+static int host_emit_number(struct nt_sink *s, const char *facet, const char *key, double v)
+{
+	if (key && (strcmp(key, "labels") == 0 || strcmp(key, "scores") == 0))
+		return NT_EINVAL;
+	return push_number(s, &s->numbers, &s->nnumbers, &s->numbers_cap, facet, key, v);
+}
+
+static int host_emit_score(struct nt_sink *s, const char *facet, const char *label, double v)
+{
+	return push_number(s, &s->scores, &s->nscores, &s->scores_cap, facet, label, v);
+}
+
+static void *host_scratch(struct nt_sink *s, size_t n)
+{
+	return nt_arena_alloc(&s->arena, n);
+}
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void host_log(int level, const char *plugin, const char *fmt, ...)
+{
+	static const char *const names[] = {"error", "warning", "info", "debug"};
+	const char *verbose = getenv("NEWSTAG_LOG");
+	int max = verbose ? atoi(verbose) : NT_LOG_WARNING;
+	if (level > max)
+		return;
+	if (level < 0)
+		level = 0;
+	if (level > 3)
+		level = 3;
+	va_list ap;
+	va_start(ap, fmt);
+	pthread_mutex_lock(&log_lock);
+	fprintf(stderr, "newstag: %s: %s: ", plugin ? plugin : "core", names[level]);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	pthread_mutex_unlock(&log_lock);
+	va_end(ap);
+}
+
+static int host_digest_file(const char *path, char *out, size_t outlen)
+{
+	return nt_sha256_path(path, out, outlen);
+}
+
+static void host_progress(const char *what, size_t done, size_t total)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (total)
+		fprintf(stderr, "\r%s: %zu/%zu (%.0f%%)%s", what, done, total,
+		        100.0 * (double)done / (double)total, done >= total ? "\n" : "");
+	else
+		fprintf(stderr, "\r%s: %zu", what, done);
+	fflush(stderr);
+}
+
+static const struct nt_host host = {
+	.abi_major = NT_PLUGIN_ABI_MAJOR,
+	.abi_minor = NT_PLUGIN_ABI_MINOR,
+	.struct_size = (uint32_t)sizeof(struct nt_host),
+	.log = host_log,
+	.emit_label = host_emit_label,
+	.emit_evidence = host_emit_evidence,
+	.emit_number = host_emit_number,
+	.emit_score = host_emit_score,
+	.scratch = host_scratch,
+	.hash = nt_hash64,
+	.fold_hashes = nt_fold_hashes,
+	.digest_file = host_digest_file,
+	.train_count = nt_trainset_count,
+	.train_doc = nt_trainset_doc,
+	.train_labels = nt_trainset_labels,
+	.progress = host_progress,
+};
+
+const struct nt_host *nt_host_get(void)
+{
+	return &host;
+}

@@ -1,0 +1,57 @@
+/* sink.h - what one plugin said about one article (labels, evidence, numbers, scratch) */
+#ifndef NT_SINK_H
+#define NT_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "newstag/plugin.h"
+
+/* A bump allocator of 16-byte aligned blocks, reset between articles. */
+struct nt_arena_chunk;
+struct nt_arena {
+	struct nt_arena_chunk *head;
+};
+void *nt_arena_alloc(struct nt_arena *a, size_t n);
+void nt_arena_reset(struct nt_arena *a);
+void nt_arena_free(struct nt_arena *a);
+
+struct nt_sink_label {
+	const char *facet;   /* arena copy */
+	const char *label;   /* arena copy */
+	double score;
+};
+
+struct nt_sink_evidence {
+	int label;           /* index into labels */
+	uint8_t src;         /* NT_SRC_TEXT or NT_SRC_TITLE */
+	uint32_t start, end;
+	double weight;
+};
+
+struct nt_sink_number {
+	const char *facet;
+	const char *key;     /* "value", "positive_share", ... or a label (for scores) */
+	double value;
+};
+
+/* One plugin's output for one article. Owned by the thread tagging the article. */
+struct nt_sink {
+	const char *instance;            /* the pipeline instance name (borrowed) */
+	struct nt_sink_label *labels;
+	size_t nlabels, labels_cap;
+	struct nt_sink_evidence *ev;
+	size_t nev, ev_cap;
+	struct nt_sink_number *numbers;
+	size_t nnumbers, numbers_cap;
+	struct nt_sink_number *scores;   /* facet, label (in key), raw score */
+	size_t nscores, scores_cap;
+	int overflow;                    /* an emit failed for lack of memory */
+	struct nt_arena arena;           /* strings and plugin scratch */
+};
+
+/* Empty the sink for the next call (keeps its memory). */
+void nt_sink_reset(struct nt_sink *s, const char *instance);
+/* Release everything the sink holds. */
+void nt_sink_release(struct nt_sink *s);
+
+#endif /* NT_SINK_H */

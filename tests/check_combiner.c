@@ -1,0 +1,231 @@
+/* check_combiner.c - unit tests of the combiner: policies, thresholds, single, top-k, evidence */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "combiner.h"
+#include "host.h"
+
+static const struct nt_host *H;
+static struct nt_sink sinks[3];
+static struct nt_sink *ptrs[3];
+static struct nt_config *cfg;
+static struct nt_combiner comb;
+static const char *const facets_topic[] = {"topic", NULL};
+static const char *const *inst_facets[3] = {facets_topic, facets_topic, facets_topic};
+
+static void setup(void)
+{
+	H = nt_host_get();
+	memset(sinks, 0, sizeof sinks);
+	static const char *names[] = {"a", "b", "c"};
+	for (int i = 0; i < 3; i++) {
+		nt_sink_reset(&sinks[i], names[i]);
+		ptrs[i] = &sinks[i];
+	}
+	cfg = NULL;
+}
+
+static void teardown(void)
+{
+	for (int i = 0; i < 3; i++)
+		nt_sink_release(&sinks[i]);
+	nt_combiner_free(&comb);
+	nt_config_free(cfg);
+}
+
+/* Plan for 3 instances a, b, c with the facet policy JSON given. */
+static void plan(const char *facet_json)
+{
+	char j[1024];
+	snprintf(j, sizeof j, "{\"pipeline\": [{\"plugin\": \"a\"}, {\"plugin\": \"b\"}, {\"plugin\": \"c\"}],"
+	                      " \"facets\": {\"topic\": %s}}", facet_json);
+	struct nt_error err = {0};
+	ck_assert_int_eq(nt_config_parse(j, strlen(j), "t.json", "/m", &cfg, &err), NT_OK);
+	ck_assert_int_eq(nt_combiner_init(&comb, cfg, inst_facets, NULL, &err), NT_OK);
+}
+
+static cJSON *run(void)
+{
+	static const struct nt_doc doc = {.id = "x", .text = "Gaza and Iran talks", .text_len = 19};
+	cJSON *o = cJSON_CreateObject();
+	ck_assert_int_eq(nt_combine(&comb, ptrs, 3, &doc, 1, o), NT_OK);
+	return o;
+}
+
+static const cJSON *labels(const cJSON *o)
+{
+	return cJSON_GetObjectItem(cJSON_GetObjectItem(o, "topic"), "labels");
+}
+
+static double score_at(const cJSON *o, int i, const char *label)
+{
+	const cJSON *l = cJSON_GetArrayItem(labels(o), i);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_str_eq(cJSON_GetObjectItem(l, "label")->valuestring, label);
+	return cJSON_GetObjectItem(l, "score")->valuedouble;
+}
+
+START_TEST(test_max)
+{
+	plan("{\"policy\": \"max\", \"threshold\": 0.5}");
+	H->emit_label(&sinks[0], "topic", "me", 0.6);
+	H->emit_label(&sinks[1], "topic", "me", 0.9);
+	H->emit_label(&sinks[2], "topic", "md", 0.4);
+	cJSON *o = run();
+	ck_assert_int_eq(cJSON_GetArraySize(labels(o)), 1);
+	ck_assert_double_eq_tol(score_at(o, 0, "me"), 0.9, 1e-9);
+	cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_mean_counts_silent_instances_and_skips_failed)
+{
+	plan("{\"policy\": \"mean\", \"threshold\": 0.1}");
+	H->emit_label(&sinks[0], "topic", "me", 0.9);
+	H->emit_label(&sinks[1], "topic", "me", 0.3);
+	ptrs[2] = NULL; /* instance c failed: not counted */
+	cJSON *o = run();
+	ck_assert_double_eq_tol(score_at(o, 0, "me"), 0.6, 1e-9);
+	cJSON_Delete(o);
+	ptrs[2] = &sinks[2]; /* c alive but silent: counts as 0 */
+	o = run();
+	ck_assert_double_eq_tol(score_at(o, 0, "me"), 0.4, 1e-9);
+	cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_weighted)
+{
+	plan("{\"policy\": \"weighted\", \"weights\": {\"a\": 3, \"b\": 1, \"c\": 0}, \"threshold\": 0}");
+	H->emit_label(&sinks[0], "topic", "me", 0.8);
+	H->emit_label(&sinks[1], "topic", "me", 0.4);
+	H->emit_label(&sinks[2], "topic", "me", 0.0);
+	cJSON *o = run();
+	ck_assert_double_eq_tol(score_at(o, 0, "me"), 0.7, 1e-9);
+	cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_vote)
+{
+	plan("{\"policy\": \"vote\", \"threshold\": 0.5}");
+	H->emit_label(&sinks[0], "topic", "me", 0.8);
+	H->emit_label(&sinks[1], "topic", "me", 0.6);
+	H->emit_label(&sinks[2], "topic", "md", 0.9);
+	cJSON *o = run();
+	ck_assert_int_eq(cJSON_GetArraySize(labels(o)), 1);
+	ck_assert_double_eq_tol(score_at(o, 0, "me"), 2.0 / 3.0, 1e-4);
+	cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_label_threshold_topk_single_order)
+{
+	plan("{\"threshold\": 0.5, \"thresholds\": {\"low\": 0.1}, \"top_k\": 2}");
+	H->emit_label(&sinks[0], "topic", "low", 0.2);
+	H->emit_label(&sinks[0], "topic", "b", 0.7);
+	H->emit_label(&sinks[0], "topic", "a", 0.7);
+	H->emit_label(&sinks[0], "topic", "c", 0.95);
+	cJSON *o = run();
+	ck_assert_int_eq(cJSON_GetArraySize(labels(o)), 2);
+	score_at(o, 0, "c");
+	score_at(o, 1, "a"); /* ties sort by label */
+	cJSON_Delete(o);
+	nt_combiner_free(&comb);
+	nt_config_free(cfg);
+	plan("{\"threshold\": 0.0, \"thresholds\": {\"low\": 0.1}, \"single\": true}");
+	o = run();
+	ck_assert_int_eq(cJSON_GetArraySize(labels(o)), 1);
+	score_at(o, 0, "c");
+	cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_evidence_merged_and_explained)
+{
+	plan("{\"threshold\": 0.5}");
+	int i = H->emit_label(&sinks[0], "topic", "me", 0.9);
+	H->emit_evidence(&sinks[0], i, NT_SRC_TEXT, 9, 13, 0.5);
+	H->emit_evidence(&sinks[0], i, NT_SRC_TEXT, 0, 4, 1.0);
+	int j = H->emit_label(&sinks[1], "topic", "me", 0.7);
+	H->emit_evidence(&sinks[1], j, NT_SRC_TEXT, 0, 4, 2.0); /* same span: kept once */
+	cJSON *o = run();
+	const cJSON *l = cJSON_GetArrayItem(labels(o), 0);
+	const cJSON *ev = cJSON_GetObjectItem(l, "evidence");
+	ck_assert_int_eq(cJSON_GetArraySize(ev), 2);
+	ck_assert_int_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(ev, 0), 0)->valueint, 0);
+	ck_assert_int_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(ev, 1), 0)->valueint, 9);
+	const cJSON *ex = cJSON_GetObjectItem(l, "explain");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(ex, 0), "text")->valuestring, "Gaza");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(ex, 0), "plugin")->valuestring, "b");
+	cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_scores_and_numbers)
+{
+	plan("{\"threshold\": 0.5}");
+	H->emit_score(&sinks[0], "topic", "me", 0.2);
+	H->emit_score(&sinks[0], "topic", "md", 0.8);
+	H->emit_number(&sinks[0], "topic", "value", -0.5);
+	H->emit_number(&sinks[1], "topic", "value", 0.5);
+	ck_assert_int_lt(H->emit_number(&sinks[1], "topic", "labels", 1), 0);
+	cJSON *o = run();
+	const cJSON *t = cJSON_GetObjectItem(o, "topic");
+	ck_assert_double_eq_tol(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "scores"), "md")->valuedouble, 0.8, 1e-9);
+	ck_assert_double_eq_tol(cJSON_GetObjectItem(t, "value")->valuedouble, 0.0, 1e-9);
+	ck_assert_int_eq(cJSON_GetArraySize(labels(o)), 0);
+	cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_bad_weight_name)
+{
+	const char *j = "{\"pipeline\": [{\"plugin\": \"a\"}], \"facets\": {\"topic\": {\"weights\": {\"zz\": 1}}}}";
+	struct nt_error err = {0};
+	ck_assert_int_eq(nt_config_parse(j, strlen(j), "t.json", "/m", &cfg, &err), NT_OK);
+	ck_assert_int_eq(nt_combiner_init(&comb, cfg, inst_facets, NULL, &err), NT_EINVAL);
+	ck_assert_msg(strstr(err.msg, "\"zz\"") != NULL, "%s", err.msg);
+}
+END_TEST
+
+START_TEST(test_scores_clamped)
+{
+	plan("{\"threshold\": 0}");
+	H->emit_label(&sinks[0], "topic", "hi", 7.0);
+	H->emit_label(&sinks[0], "topic", "nan", 0.0 / 0.0);
+	cJSON *o = run();
+	ck_assert_double_eq(score_at(o, 0, "hi"), 1.0);
+	ck_assert_double_eq(score_at(o, 1, "nan"), 0.0);
+	cJSON_Delete(o);
+}
+END_TEST
+
+static Suite *combiner_suite(void)
+{
+	Suite *s = suite_create("combiner");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_max);
+	tcase_add_test(tc, test_mean_counts_silent_instances_and_skips_failed);
+	tcase_add_test(tc, test_weighted);
+	tcase_add_test(tc, test_vote);
+	tcase_add_test(tc, test_label_threshold_topk_single_order);
+	tcase_add_test(tc, test_evidence_merged_and_explained);
+	tcase_add_test(tc, test_scores_and_numbers);
+	tcase_add_test(tc, test_bad_weight_name);
+	tcase_add_test(tc, test_scores_clamped);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(combiner_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,53 @@
+# tests/local.mk - Check unit suites, fixture plugins and CLI tests (make check)
+
+AM_TESTS_ENVIRONMENT = \
+	NEWSTAG_PLUGIN_PATH='$(abs_top_builddir)/tests/plugins'; \
+	for d in $(abs_top_builddir)/plugins/*/; do NEWSTAG_PLUGIN_PATH="$$NEWSTAG_PLUGIN_PATH:$${d%/}"; done; \
+	NEWSTAG_MODELS='$(abs_top_srcdir)/models'; \
+	NEWSTAG_BIN='$(abs_top_builddir)/core/newstag'; \
+	NEWSTAG_FIXTURES='$(abs_top_srcdir)/tests/fixtures'; \
+	export NEWSTAG_PLUGIN_PATH NEWSTAG_MODELS NEWSTAG_BIN NEWSTAG_FIXTURES;
+
+TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+TEST_LIBS = core/libnewstag.la $(CHECK_LIBS) $(CJSON_LIBS) $(LIBM)
+
+# fixture plugins for the loader tests (never installed)
+check_LTLIBRARIES += tests/plugins/good.la tests/plugins/badabi.la tests/plugins/noentry.la \
+	tests/plugins/failopen.la tests/plugins/wrongname.la tests/plugins/failclassify.la
+tests_plugins_good_la_SOURCES = tests/plugins/good.c
+tests_plugins_good_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_plugins_badabi_la_SOURCES = tests/plugins/badabi.c
+tests_plugins_badabi_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_plugins_noentry_la_SOURCES = tests/plugins/noentry.c
+tests_plugins_noentry_la_LDFLAGS = -module -avoid-version -shared -no-undefined -rpath /nowhere
+tests_plugins_failopen_la_SOURCES = tests/plugins/failopen.c
+tests_plugins_failopen_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_plugins_wrongname_la_SOURCES = tests/plugins/wrongname.c
+tests_plugins_wrongname_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_plugins_failclassify_la_SOURCES = tests/plugins/failclassify.c
+tests_plugins_failclassify_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+
+check_PROGRAMS += tests/check_docmodel tests/check_loader tests/check_conf tests/check_combiner \
+	tests/check_engine tests/check_rules
+TESTS += tests/check_docmodel tests/check_loader tests/check_conf tests/check_combiner \
+	tests/check_engine tests/check_rules tests/cli/run.sh
+tests_check_docmodel_SOURCES = tests/check_docmodel.c
+tests_check_docmodel_CFLAGS = $(TEST_CFLAGS)
+tests_check_docmodel_LDADD = $(TEST_LIBS)
+tests_check_loader_SOURCES = tests/check_loader.c
+tests_check_loader_CFLAGS = $(TEST_CFLAGS)
+tests_check_loader_LDADD = $(TEST_LIBS)
+tests_check_conf_SOURCES = tests/check_conf.c
+tests_check_conf_CFLAGS = $(TEST_CFLAGS)
+tests_check_conf_LDADD = $(TEST_LIBS)
+tests_check_combiner_SOURCES = tests/check_combiner.c
+tests_check_combiner_CFLAGS = $(TEST_CFLAGS)
+tests_check_combiner_LDADD = $(TEST_LIBS)
+tests_check_engine_SOURCES = tests/check_engine.c
+tests_check_engine_CFLAGS = $(TEST_CFLAGS)
+tests_check_engine_LDADD = $(TEST_LIBS)
+tests_check_rules_SOURCES = tests/check_rules.c
+tests_check_rules_CFLAGS = $(TEST_CFLAGS)
+tests_check_rules_LDADD = $(TEST_LIBS)
+
+EXTRA_DIST += tests/cli/run.sh tests/fixtures tests/bench/docmodel_speed.sh

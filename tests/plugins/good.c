@@ -1,0 +1,53 @@
+/* good.c - fixture plugin: a well-formed plugin that emits one label and counts calls */
+#include <stdlib.h>
+#include <string.h>
+#include "newstag/plugin.h"
+
+struct good_config { const char *label; double score; };
+struct good_state { const struct nt_host *host; char label[64]; double score; };
+
+static const struct nt_option good_options[] = {
+	{"label", NT_OPT_STRING, offsetof(struct good_config, label), "\"yes\"", "label to emit"},
+	{"score", NT_OPT_NUMBER, offsetof(struct good_config, score), "0.9", "its score"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static int good_open(const struct nt_host *host, const void *config, const char *models_dir,
+                     void **state, struct nt_error *err)
+{
+	(void)models_dir; (void)err;
+	const struct good_config *c = config;
+	struct good_state *s = calloc(1, sizeof *s);
+	if (!s)
+		return NT_ENOMEM;
+	s->host = host;
+	strncpy(s->label, c->label ? c->label : "yes", sizeof s->label - 1);
+	s->score = c->score;
+	*state = s;
+	return NT_OK;
+}
+
+static int good_classify(const void *state, const struct nt_doc *doc, struct nt_sink *sink,
+                         struct nt_error *err)
+{
+	(void)err;
+	const struct good_state *s = state;
+	int i = s->host->emit_label(sink, "fixture", s->label, s->score);
+	if (i < 0)
+		return i;
+	if (doc->ntokens)
+		s->host->emit_evidence(sink, i, doc->tokens[0].src, doc->tokens[0].start,
+		                       doc->tokens[0].end, 1.0);
+	return NT_OK;
+}
+
+static void good_close(void *state) { free(state); }
+
+static const char *const good_facets[] = {"fixture", NULL};
+static const struct nt_plugin good_plugin = {
+	NT_PLUGIN_HEADER,
+	.name = "good", .version = "0.1", .description = "fixture: always one label",
+	.facets = good_facets, .options = good_options, .config_size = sizeof(struct good_config),
+	.open = good_open, .classify = good_classify, .close = good_close,
+};
+NT_PLUGIN_DEFINE(good, good_plugin)
