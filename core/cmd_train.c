@@ -293,7 +293,7 @@ int nt_cmd_train(int argc, char **argv)
 			}
 			memcpy(key, optarg, kl);
 			key[kl] = '\0';
-			cJSON *v = cJSON_Parse(eq + 1);
+			cJSON *v = cJSON_ParseWithOpts(eq + 1, NULL, 1); /* the whole value must be JSON */
 			if (!v)
 				v = cJSON_CreateString(eq + 1);
 			cJSON_DeleteItemFromObjectCaseSensitive(opts, key);

@@ -212,7 +212,7 @@ def build(args):
             f.write(json.dumps(o, ensure_ascii=False) + "\n")
     model = os.path.join(tmp, "model")
     cmd = [args.newstag, "train", "--facet", "topic", "--data", data, "--out", model,
-           "--seed", "1", "--folds", "5"] + sum((["--set", s] for s in args.set or []), [])
+           "--seed", "1", "--folds", "5", "--set", "min_df=3"] + sum((["--set", s] for s in args.set or []), [])
     print("+ " + " ".join(cmd), flush=True)
     rc = subprocess.call(cmd)
     if rc == 0:

@@ -258,19 +258,86 @@ static int tp_slurp(const char *path, char **data, size_t *len, struct nt_error 
 	return NT_OK;
 }
 
-/* Parse a finite double at *p (no leading space); advances *p. 0 on success. */
+/* Parse a finite double at *p (no leading space); advances *p. 0 on success.
+ * Plain decimals with up to 19 significant digits and a small exponent are parsed
+ * directly (model files hold hundreds of thousands of them; strtod is the load-time
+ * bottleneck); anything else goes to strtod. */
 static int tp_num(const char **p, double *out)
 {
+	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 	const char *s = *p;
 	if (!(*s == '-' || *s == '+' || *s == '.' || isdigit((unsigned char)*s)))
 		return -1;
+	const char *q = s;
+	int neg = 0, nd = 0, frac = 0, any = 0;
+	uint64_t mant = 0;
+	if (*q == '-' || *q == '+')
+		neg = *q++ == '-';
+	while (*q == '0') {
+		q++;
+		any = 1;
+	}
+	while (isdigit((unsigned char)*q)) {
+		if (nd < 19)
+			mant = mant * 10 + (uint64_t)(*q - '0');
+		else
+			goto slow;
+		nd++;
+		q++;
+		any = 1;
+	}
+	if (*q == '.') {
+		q++;
+		if (!nd)
+			while (*q == '0') {
+				q++;
+				frac++;
+				any = 1;
+			}
+		while (isdigit((unsigned char)*q)) {
+			if (nd >= 19)
+				goto slow;
+			mant = mant * 10 + (uint64_t)(*q - '0');
+			nd++;
+			frac++;
+			q++;
+			any = 1;
+		}
+	}
+	if (!any)
+		return -1;
+	int e10 = 0;
+	if (*q == 'e' || *q == 'E') {
+		const char *r = q + 1;
+		int eneg = 0, ev = 0, ed = 0;
+		if (*r == '-' || *r == '+')
+			eneg = *r++ == '-';
+		while (isdigit((unsigned char)*r) && ed < 4) {
+			ev = ev * 10 + (*r++ - '0');
+			ed++;
+		}
+		if (!ed || isdigit((unsigned char)*r))
+			goto slow;
+		e10 = eneg ? -ev : ev;
+		q = r;
+	}
+	e10 -= frac;
+	if (mant >> 53 || e10 < -22 || e10 > 22)
+		goto slow;
+	double v = (double)mant;
+	v = e10 < 0 ? v / p10[-e10] : v * p10[e10];
+	*out = neg ? -v : v;
+	*p = q;
+	return 0;
+slow:;
 	char *end;
 	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || errno == ERANGE || !isfinite(v))
+	double d = strtod(s, &end);
+	if (end == s || errno == ERANGE || !isfinite(d))
 		return -1;
 	*p = end;
-	*out = v;
+	*out = d;
 	return 0;
 }
 

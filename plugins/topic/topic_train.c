@@ -483,7 +483,7 @@ static int tt_write_vocab(struct tt *t, const char *path)
 		const struct tt_feat *f = t->vocab[i];
 		const struct nt_doc *d = t->host->train_doc(t->set, f->doc);
 		double idf = log((1.0 + N) / (1.0 + f->df)) + 1.0;
-		fprintf(fp, "%016llx\t%.17g\t%u\t", (unsigned long long)f->h, idf, (unsigned)f->df);
+		fprintf(fp, "%016llx\t%.9g\t%u\t", (unsigned long long)f->h, idf, (unsigned)f->df);
 		for (uint32_t k = f->tok; k <= f->tok2; k++) {
 			const struct nt_token *tk = &d->tokens[k];
 			if (!(tk->flags & (NT_TOK_WORD | NT_TOK_NUMBER)))
@@ -524,7 +524,7 @@ static int tt_write_linear(struct tt *t, const struct tt_bin *b, const char *pat
 		for (size_t j = 0; j < t->nvocab; j++) {
 			double v = b->sign * b->lin->w[j];
 			if (v != 0)
-				fprintf(fp, " %zu:%.17g", j + 1, v);
+				fprintf(fp, " %zu:%.9g", j + 1, v);
 		}
 	fputc('\n', fp);
 	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0) {
