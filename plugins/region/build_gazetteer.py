@@ -331,7 +331,15 @@ def main():
                 die("%s: weight %r not in (0,1]" % (where, w))
             g.curated(phrase, codes, kind, fl, wv)
     for d in drops:
-        g.entries.pop(key_of(d), None)
+        # drop the place readings of a phrase; its country-name readings stay ("Mexico" the
+        # country stays when the Philippine town "Mexico" is dropped)
+        e = g.entries.get(key_of(d))
+        if e is None or e["curated"]:
+            continue
+        for code in [c for c, v in e["cands"].items() if v[0] >= 3]:
+            del e["cands"][code]
+        if not e["cands"]:
+            del g.entries[key_of(d)]
     for phrase, fl in flags:
         e = g.entries.get(key_of(phrase))
         if e is not None:

@@ -44,7 +44,11 @@ static const double rg_kind_weight[RG_NKINDS] = {
 	1.0, 1.0, 1.0, 0.75, 0.8, 0.6, 0.8, 0.7, 0.6, 0.6, 0.0
 };
 /* Zone weights: title, dateline and lead weigh most; the trailer of link lists little. */
-static const double rg_zone_weight[NT_ZONE_COUNT] = { 2.5, 3.0, 1.6, 1.0, 0.1 };
+static double rg_zone_weight[NT_ZONE_COUNT] = { 2.5, 3.0, 1.6, 1.0, 0.1 };
+/* Score shape: s = (1 - exp(-mass / rg_k)) * (rg_rel_base + (1 - rg_rel_base) * min(1, 2 * rel)),
+ * rel = mass / the article's largest country mass. Tuned on Reuters TRAIN (tests/bench). */
+static double rg_k = 1.0;
+static double rg_rel_base = 0.3;
 
 #define RG_F_UPPER 0x01u  /* U: every token all caps */
 #define RG_F_WORD 0x02u   /* W: also a common word */
@@ -78,6 +82,12 @@ struct rg_map {
 	size_t mask;
 };
 
+/* Context word sets. */
+enum rg_wordset {
+	RG_WS_HONORIFIC = 0, RG_WS_QUALIFIER, RG_WS_LOCATIVE, RG_WS_INSTITUTION, RG_WS_DETERMINER,
+	RG_WS_CURRENCY, RG_WS_ORGSUFFIX, RG_NWORDSETS
+};
+
 struct rg_config {
 	const char *gazetteer;   /* gazetteer.tsv path */
 	const char *region_map;  /* region-map.tsv path */
@@ -92,15 +102,17 @@ struct rg_state {
 	uint64_t *toks;
 	size_t ntoks;
 	struct rg_map first;          /* first-token hash -> head entry */
+	uint64_t bloom[1024];         /* 65536-bit filter of first-token hashes (fits in L1) */
 	struct rg_cue *cues;
 	size_t ncues;
 	struct rg_map cuewords;       /* cue word hash -> 1 */
 	char codes[RG_MAX_COUNTRIES][3];
+	int16_t code_index[26 * 26];  /* "AA".."ZZ" -> country index or -1 */
 	int16_t region_of[RG_MAX_COUNTRIES]; /* region index or -1 */
 	size_t ncountries;
 	char regions[RG_MAX_REGIONS][32];
 	size_t nregions;
-	struct rg_map words[5];       /* context word sets, see rg_wordset */
+	struct rg_map words[RG_NWORDSETS]; /* context word sets, see rg_wordset */
 	double min_score;
 	double region_min_score;
 	char *gazetteer_path;
@@ -108,8 +120,6 @@ struct rg_state {
 	const char *facets[3];
 };
 
-/* Context word sets. */
-enum rg_wordset { RG_WS_HONORIFIC = 0, RG_WS_QUALIFIER, RG_WS_LOCATIVE, RG_WS_INSTITUTION, RG_WS_DETERMINER };
 static const char *const rg_honorifics[] = {
 	"mr", "mrs", "ms", "miss", "mister", "dr", "sir", "dame", "lady", "lord", "rev", "st", "saint",
 	"prof", "professor", "coach", "actor", "actress", "singer", "rapper", "star", NULL
@@ -148,6 +158,22 @@ static const char *const rg_institutions[] = {
 static const char *const rg_determiners[] = {
 	"a", "an", "the", "this", "that", "some", "roast", "roasted", "wild", "fine", "very", "so",
 	"too", "how", "really", "pretty", "quite", "my", "your", "our", "his", "her", "their", NULL
+};
+
+/* "6.6 billion U.S. dlrs", "a Canadian dollar bond": the country names a currency */
+static const char *const rg_currencies[] = {
+	"dlr", "dlrs", "dollar", "dollars", "cent", "cents", "cts", "yen", "franc", "francs", "mark",
+	"marks", "crown", "crowns", "pound", "pounds", "lira", "lire", "peso", "pesos", "rupee",
+	"rupees", "yuan", "won", "rand", "ringgit", "guilder", "guilders", "schilling", "schillings",
+	"krona", "kronor", "krone", "kroner", "escudo", "escudos", "peseta", "pesetas", "currency", NULL
+};
+/* "Midland Bank", "Whitehall Corp", "Japan Fund": a place name inside a company name */
+static const char *const rg_orgsuffixes[] = {
+	"corp", "corporation", "inc", "ltd", "plc", "co", "company", "group", "fund", "holdings",
+	"bancorp", "industries", "ag", "sa", "nv", "bv", "gmbh", "llc", "partners", "trust", "capital",
+	"securities", "investors", "associates", "enterprises", "bank", "bancshares", "financial",
+	"savings", "mines", "mining", "resources", "petroleum", "systems", "technologies", "energy",
+	"communications", "properties", "realty", "insurance", "brands", "products", NULL
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -273,16 +299,47 @@ static int rg_is_code(const char *s, size_t len)
 /* Index of country code s (2 letters), adding it when add is set; -1 when absent or full. */
 static int rg_country(struct rg_state *st, const char *s, int add)
 {
-	for (size_t i = 0; i < st->ncountries; i++)
-		if (st->codes[i][0] == s[0] && st->codes[i][1] == s[1])
-			return (int)i;
+	int k = (s[0] - 'A') * 26 + (s[1] - 'A');
+	if (st->code_index[k] >= 0)
+		return st->code_index[k];
 	if (!add || st->ncountries >= RG_MAX_COUNTRIES)
 		return -1;
 	st->codes[st->ncountries][0] = s[0];
 	st->codes[st->ncountries][1] = s[1];
 	st->codes[st->ncountries][2] = '\0';
 	st->region_of[st->ncountries] = -1;
+	st->code_index[k] = (int16_t)st->ncountries;
 	return (int)st->ncountries++;
+}
+
+/* Fold and hash a phrase like the document model: a fast path for plain ASCII words separated
+ * by spaces or hyphens (lower-cased and hashed with host->hash), host->fold_hashes otherwise. */
+static size_t rg_phrase_hashes(const struct rg_state *st, const char *s, size_t len, uint64_t *out,
+                               size_t max)
+{
+	char w[64];
+	size_t n = 0, wl = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == ' ' || c == '-'))
+			return st->host->fold_hashes(s, len, out, max);
+	}
+	for (size_t i = 0; i <= len; i++) {
+		char c = i < len ? s[i] : ' ';
+		if (c == ' ' || c == '-') {
+			if (wl > 0) {
+				if (n == max)
+					return max + 1;
+				out[n++] = st->host->hash(w, wl);
+				wl = 0;
+			}
+		} else {
+			if (wl == sizeof w)
+				return st->host->fold_hashes(s, len, out, max);
+			w[wl++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+		}
+	}
+	return n;
 }
 
 /* Read a whole file into a NUL-terminated buffer (caller frees). */
@@ -513,7 +570,7 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 				rc = NT_EFORMAT;
 				break;
 			}
-			nh = st->host->fold_hashes(f[1], fl[1], h, RG_MAX_TOK + 1);
+			nh = rg_phrase_hashes(st, f[1], fl[1], h, RG_MAX_TOK + 1);
 			en = (nh >= 1 && nh <= RG_MAX_TOK) ? rg_find_entry(st, h, nh) : -1;
 			if (en < 0) {
 				rg_err(err, NT_EFORMAT, "%s:%zu: cue for phrase \"%.*s\" that is not in the "
@@ -648,7 +705,7 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 			rc = NT_EFORMAT;
 			break;
 		}
-		nh = st->host->fold_hashes(f[0], fl[0], h, RG_MAX_TOK + 1);
+		nh = rg_phrase_hashes(st, f[0], fl[0], h, RG_MAX_TOK + 1);
 		if (nh == 0 || nh > RG_MAX_TOK) {
 			rg_err(err, NT_EFORMAT, "%s:%zu: phrase \"%.*s\" must have 1 to %d words", path, line,
 			       (int)fl[0], f[0], RG_MAX_TOK);
@@ -679,6 +736,7 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 		{
 			size_t s = rg_map_find(&st->first, h[0]);
 			int32_t idx = (int32_t)st->nentries;
+			st->bloom[(h[0] >> 6) & 1023] |= (uint64_t)1 << (h[0] & 63);
 			if (st->first.vals[s] < 0) {
 				st->first.keys[s] = h[0];
 				st->first.vals[s] = idx;
@@ -805,7 +863,6 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 	const struct rg_state *st = cx->st;
 	const struct nt_doc *doc = cx->doc;
 	const struct nt_token *t = &doc->tokens[first];
-	int capsy = rg_capsy(cx, t->sentence);
 	int has_prev = first > 0 && doc->tokens[first - 1].sentence == t->sentence &&
 	               doc->tokens[first - 1].src == t->src;
 	int has_next = last + 1 < doc->ntokens && doc->tokens[last + 1].sentence == t->sentence &&
@@ -836,6 +893,10 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 	    rg_in(st, RG_WS_HONORIFIC, doc->tokens[first - 2].hash) && en->ntok == 1 &&
 	    ((en->flags & RG_F_PERSON) || placeish))
 		return 0.0;   /* "Mr. Jordan" */
+
+	/* title-case and all-caps headlines are computed only when a rule needs them */
+	int capsy = ((en->flags & (RG_F_PERSON | RG_F_WORD)) || (placeish && en->ntok == 1)) ?
+	            rg_capsy(cx, t->sentence) : 0;
 
 	/* "Michael Jordan", "Paris Hilton", "Jordan Peterson": a capitalised name next to it */
 	if (!capsy && en->ntok == 1 && ((en->flags & RG_F_PERSON) || placeish)) {
@@ -870,8 +931,15 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 				f *= 0.6;
 		}
 	}
-	/* a person-name country at the start of a sentence followed by a verb-like lower word is fine;
-	 * in a headline of capitalised words it is weaker evidence */
+	/* "U.S. dlrs", "Canadian dollar": a currency, not an actor */
+	if (nx && (nx->flags & NT_TOK_WORD) && rg_in(st, RG_WS_CURRENCY, nx->hash))
+		f *= 0.15;
+	/* "Midland Bank", "Japan Fund": a company named after a place ("China Airlines" is still
+	 * China, with less weight) */
+	if (nx && (nx->flags & NT_TOK_WORD) && (nx->flags & (NT_TOK_CAP | NT_TOK_UPPER)) &&
+	    rg_in(st, RG_WS_ORGSUFFIX, nx->hash))
+		f *= (placeish || en->kind == RG_METONYM) ? 0.2 : 0.6;
+	/* a person-name country in a headline of capitalised words is weaker evidence */
 	if ((en->flags & RG_F_PERSON) && capsy)
 		f *= 0.8;
 	return f;
@@ -930,21 +998,36 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	struct rg_mention *ms;
 	size_t nm = 0, cap_m;
 	double *mass, *rmass;
+	uint16_t *present;
+	int16_t *slot_of;
 	int any_amb = 0;
 
 	if (doc->ntokens == 0)
 		return NT_OK;
 	cap_m = doc->ntokens < 4096 ? doc->ntokens : 4096;
-	ms = host->scratch(sink, cap_m * sizeof *ms);
-	cx.capsy = host->scratch(sink, doc->nsentences + 1);
-	mass = host->scratch(sink, st->ncountries * sizeof *mass + 1);
-	rmass = host->scratch(sink, (st->nregions + 1) * sizeof *rmass);
-	if (ms == NULL || cx.capsy == NULL || mass == NULL || rmass == NULL) {
-		rg_err(err, NT_ENOMEM, "out of memory");
-		return NT_ENOMEM;
+	{
+		/* one scratch block: mentions, per-country sums, sentence flags */
+		size_t o_ms = 0;
+		size_t o_mass = o_ms + cap_m * sizeof *ms;
+		size_t o_rmass = o_mass + cap_m * sizeof *mass;
+		size_t o_present = o_rmass + (st->nregions + 1) * sizeof *rmass;
+		size_t o_slot = o_present + ((cap_m * sizeof *present + 7) & ~(size_t)7);
+		size_t o_capsy = o_slot + ((st->ncountries * sizeof *slot_of + 7) & ~(size_t)7);
+		size_t total = o_capsy + doc->nsentences + 1;
+		char *blk = host->scratch(sink, total);
+		if (blk == NULL) {
+			rg_err(err, NT_ENOMEM, "out of memory");
+			return NT_ENOMEM;
+		}
+		ms = (struct rg_mention *)(void *)(blk + o_ms);
+		mass = (double *)(void *)(blk + o_mass);
+		rmass = (double *)(void *)(blk + o_rmass);
+		present = (uint16_t *)(void *)(blk + o_present);
+		slot_of = (int16_t *)(void *)(blk + o_slot);
+		cx.capsy = (int8_t *)(blk + o_capsy);
 	}
 	memset(cx.capsy, -1, doc->nsentences + 1);
-	memset(mass, 0, st->ncountries * sizeof *mass);
+	memset(slot_of, 0xff, st->ncountries * sizeof *slot_of);
 	memset(rmass, 0, (st->nregions + 1) * sizeof *rmass);
 	cx.st = st;
 	cx.doc = doc;
@@ -956,6 +1039,8 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		int32_t e;
 		size_t last = i;
 		if ((t->flags & (NT_TOK_WORD | NT_TOK_CAP)) != (NT_TOK_WORD | NT_TOK_CAP))
+			continue;
+		if (!(st->bloom[(t->hash >> 6) & 1023] & ((uint64_t)1 << (t->hash & 63))))
 			continue;
 		e = rg_map_get(&st->first, t->hash);
 		for (; e >= 0; e = st->entries[e].next)
@@ -970,6 +1055,10 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 				struct rg_mention *m = &ms[nm++];
 				uint8_t zone = t->zone;
 				if (i >= cx.dateline_start && i < cx.dateline_end)
+					zone = NT_ZONE_DATELINE;
+				/* "NEWPORT BEACH, Calif., March 9 -": the state after the dateline city */
+				if (i >= 2 && rg_tok_is(doc, i - 1, ',') &&
+				    doc->tokens[i - 2].zone == NT_ZONE_DATELINE && doc->tokens[i - 2].src == t->src)
 					zone = NT_ZONE_DATELINE;
 				m->first = (uint32_t)i;
 				m->last = (uint32_t)last;
@@ -1065,27 +1154,34 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		}
 	}
 
-	/* pass 4: sum per country, then regions */
+	/* pass 4: sum per country (only the countries mentioned), then regions */
 	double maxmass = 0.0;
+	size_t npresent = 0;
 	for (size_t k = 0; k < nm; k++) {
-		if (ms[k].code < 0)
+		int c = ms[k].code;
+		if (c < 0)
 			continue;
-		mass[ms[k].code] += ms[k].weight;
+		if (slot_of[c] < 0) {
+			slot_of[c] = (int16_t)npresent;
+			present[npresent] = (uint16_t)c;
+			mass[npresent] = 0.0;
+			npresent++;
+		}
+		mass[slot_of[c]] += ms[k].weight;
 	}
-	for (size_t c = 0; c < st->ncountries; c++)
-		if (mass[c] > maxmass)
-			maxmass = mass[c];
+	for (size_t q = 0; q < npresent; q++)
+		if (mass[q] > maxmass)
+			maxmass = mass[q];
 	if (maxmass <= 0.0)
 		return NT_OK;
-	for (size_t c = 0; c < st->ncountries; c++) {
+	for (size_t q = 0; q < npresent; q++) {
 		double s, rel;
-		int li;
+		int li, c = present[q];
 		size_t nev = 0;
-		if (mass[c] <= 0.0)
-			continue;
 		/* absolute evidence, tempered by how it compares with the article's main country */
-		rel = mass[c] / maxmass;
-		s = (1.0 - exp(-mass[c] / 1.6)) * (0.55 + 0.45 * (rel > 0.5 ? 1.0 : rel * 2.0));
+		rel = mass[q] / maxmass;
+		s = (1.0 - exp(-mass[q] / rg_k)) *
+		    (rg_rel_base + (1.0 - rg_rel_base) * (rel > 0.5 ? 1.0 : rel * 2.0));
 		if (s > 1.0)
 			s = 1.0;
 		if (s < st->min_score)
@@ -1097,7 +1193,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		}
 		for (size_t k = 0; k < nm && nev < RG_MAX_EVIDENCE; k++) {
 			const struct nt_token *a, *b;
-			if (ms[k].code != (int)c)
+			if (ms[k].code != c)
 				continue;
 			a = &doc->tokens[ms[k].first];
 			b = &doc->tokens[ms[k].last];
@@ -1105,7 +1201,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			nev++;
 		}
 		if (st->region_of[c] >= 0)
-			rmass[st->region_of[c]] += mass[c];
+			rmass[st->region_of[c]] += mass[q];
 	}
 	for (size_t r = 0; r < st->nregions; r++) {
 		double s;
@@ -1174,6 +1270,8 @@ static int rg_open(const struct nt_host *host, const void *config, const char *m
 		return NT_ENOMEM;
 	}
 	st->host = host;
+	for (size_t i = 0; i < 26 * 26; i++)
+		st->code_index[i] = -1;
 	st->min_score = cf->min_score;
 	st->region_min_score = cf->region_min_score;
 	rc = rg_load_region_map(st, cf->region_map, err);
@@ -1184,7 +1282,9 @@ static int rg_open(const struct nt_host *host, const void *config, const char *m
 	     rg_wordset_build(st, &st->words[RG_WS_QUALIFIER], rg_qualifiers) != NT_OK ||
 	     rg_wordset_build(st, &st->words[RG_WS_LOCATIVE], rg_locatives) != NT_OK ||
 	     rg_wordset_build(st, &st->words[RG_WS_INSTITUTION], rg_institutions) != NT_OK ||
-	     rg_wordset_build(st, &st->words[RG_WS_DETERMINER], rg_determiners) != NT_OK)) {
+	     rg_wordset_build(st, &st->words[RG_WS_DETERMINER], rg_determiners) != NT_OK ||
+	     rg_wordset_build(st, &st->words[RG_WS_CURRENCY], rg_currencies) != NT_OK ||
+	     rg_wordset_build(st, &st->words[RG_WS_ORGSUFFIX], rg_orgsuffixes) != NT_OK)) {
 		rg_err(err, NT_ENOMEM, "out of memory");
 		rc = NT_ENOMEM;
 	}
