@@ -3,6 +3,7 @@
 #include "docmodel.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,7 +188,8 @@ enum { C_SPACE = 0, C_NL, C_LETTER, C_UPPER, C_DIGIT, C_PUNCT, C_HIGH, C_APOS, C
 
 static unsigned char cls[256];
 static unsigned char lower_tab[256];
-static int tables_ready;
+static unsigned char alnum_tab[256]; /* ASCII letters and digits -> folded byte, else 0 */
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void init_tables(void)
 {
@@ -215,8 +217,8 @@ static void init_tables(void)
 			k = C_PUNCT;
 		cls[c] = k;
 		lower_tab[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+		alnum_tab[c] = (k == C_LETTER || k == C_UPPER || k == C_DIGIT) ? lower_tab[c] : 0;
 	}
-	tables_ready = 1;
 }
 
 /* Classify the character at p (n bytes left): its class and byte length; for
@@ -255,8 +257,7 @@ static int char_class(const unsigned char *p, size_t n, size_t *len, unsigned *c
 
 struct nt_docbuf *nt_docbuf_new(void)
 {
-	if (!tables_ready)
-		init_tables();
+	pthread_once(&tables_once, init_tables);
 	return calloc(1, sizeof(struct nt_docbuf));
 }
 
@@ -304,7 +305,7 @@ struct tokctx {
 	uint8_t src;
 	/* zone boundaries in bytes (for NT_SRC_TEXT) */
 	size_t title_end, lead_end, trailer_start;
-	int sent_open;   /* a sentence is open */
+	int cur_zone;    /* zone of the open sentence, -1 before the first */
 	int sent_break;  /* the next word may start a new sentence ('.', '!', '?') */
 	int force_break; /* the next token starts a new sentence (newline) */
 };
@@ -325,14 +326,19 @@ static inline uint8_t zone_of(const struct tokctx *t, size_t off)
 /* Abbreviations whose following '.' does not end a sentence (folded forms). */
 static int is_abbrev(const char *w, size_t l)
 {
-	static const char *const ab[] = {"mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "st",
-		"jr", "sr", "prof", "rep", "sen", "gov", "capt", "cmdr", "adm", "maj", "no", "vs", "inc",
-		"corp", "ltd", "co", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec", "rev", "fig",
-		"approx", "mt", "ft", "pres", NULL};
+	static const struct { const char *s; size_t n; } ab[] = {
+		{"mr", 2}, {"mrs", 3}, {"ms", 2}, {"dr", 2}, {"gen", 3}, {"col", 3}, {"lt", 2},
+		{"sgt", 3}, {"st", 2}, {"jr", 2}, {"sr", 2}, {"prof", 4}, {"rep", 3}, {"sen", 3},
+		{"gov", 3}, {"capt", 4}, {"cmdr", 4}, {"adm", 3}, {"maj", 3}, {"no", 2}, {"vs", 2},
+		{"inc", 3}, {"corp", 4}, {"ltd", 3}, {"co", 2}, {"jan", 3}, {"feb", 3}, {"aug", 3},
+		{"sept", 4}, {"sep", 3}, {"oct", 3}, {"nov", 3}, {"dec", 3}, {"rev", 3}, {"fig", 3},
+		{"approx", 6}, {"mt", 2}, {"ft", 2}, {"pres", 4}};
 	if (l == 1)
 		return 1; /* initials: "J. Smith" */
-	for (int i = 0; ab[i]; i++)
-		if (strlen(ab[i]) == l && memcmp(ab[i], w, l) == 0)
+	if (l > 6)
+		return 0;
+	for (size_t i = 0; i < sizeof ab / sizeof ab[0]; i++)
+		if (ab[i].n == l && memcmp(ab[i].s, w, l) == 0)
 			return 1;
 	return 0;
 }
@@ -347,44 +353,43 @@ static int start_sentence(struct tokctx *t, size_t first_tok, uint8_t zone)
 	s->ntokens = 0;
 	s->zone = zone;
 	s->src = t->src;
-	t->sent_open = 1;
-	b->tok[first_tok].flags |= NT_TOK_SENT_START;
 	return NT_OK;
 }
 
 /* Append one token [start, end) of kind flags with its folded form already written
  * at b->norm + norm_off (norm_len bytes, NUL terminated). */
-static int push_token(struct tokctx *t, size_t start, size_t end, size_t norm_off, size_t norm_len,
-                      uint8_t flags, uint64_t hash)
+static inline int push_token(struct tokctx *t, size_t start, size_t end, size_t norm_off,
+                             size_t norm_len, uint8_t flags, uint64_t hash)
 {
 	struct nt_docbuf *b = t->b;
-	if (b->ntok == b->tok_cap &&
+	if (__builtin_expect(b->ntok == b->tok_cap, 0) &&
 	    grow((void **)&b->tok, &b->tok_cap, b->ntok + 1, sizeof *b->tok) != NT_OK)
 		return NT_ENOMEM;
-	struct nt_token *k = &b->tok[b->ntok];
-	k->start = (uint32_t)start;
-	k->end = (uint32_t)end;
-	k->norm_off = (uint32_t)norm_off;
-	k->norm_len = (uint16_t)(norm_len > 0xFFFF ? 0xFFFF : norm_len);
-	k->zone = zone_of(t, start);
-	k->flags = flags;
-	k->src = t->src;
-	k->pad_[0] = k->pad_[1] = k->pad_[2] = 0;
-	k->hash = hash;
+	uint8_t zone = zone_of(t, start);
 	int word = (flags & (NT_TOK_WORD | NT_TOK_NUMBER)) != 0;
-	int newsent = !t->sent_open || t->force_break ||
-	              (t->sent_break && word && (flags & (NT_TOK_CAP | NT_TOK_NUMBER))) ||
-	              (b->nsent && b->sent[b->nsent - 1].zone != k->zone);
-	if (newsent) {
-		if (start_sentence(t, b->ntok, k->zone) != NT_OK)
+	if (__builtin_expect(t->force_break || zone != t->cur_zone ||
+	                     (t->sent_break && word && (flags & (NT_TOK_CAP | NT_TOK_NUMBER))), 0)) {
+		if (start_sentence(t, b->ntok, zone) != NT_OK)
 			return NT_ENOMEM;
 		t->force_break = 0;
+		t->cur_zone = zone;
+		flags |= NT_TOK_SENT_START;
 	}
 	if (word)
 		t->sent_break = 0;
-	k->sentence = (uint32_t)(b->nsent - 1);
+	struct nt_token *k = &b->tok[b->ntok++];
+	*k = (struct nt_token){
+		.start = (uint32_t)start,
+		.end = (uint32_t)end,
+		.norm_off = (uint32_t)norm_off,
+		.norm_len = (uint16_t)(norm_len > 0xFFFF ? 0xFFFF : norm_len),
+		.zone = zone,
+		.flags = flags,
+		.sentence = (uint32_t)(b->nsent - 1),
+		.src = t->src,
+		.hash = hash,
+	};
 	b->sent[b->nsent - 1].ntokens++;
-	b->ntok++;
 	return NT_OK;
 }
 
@@ -428,15 +433,47 @@ static int tokenize(struct tokctx *t)
 		char *out = b->norm + no;
 		size_t ol = 0;
 		uint8_t flags;
+		uint64_t h = FNV_OFFSET;
+		int hashed = 0;
+		size_t hashed_len = 0;
 		if (k == C_LETTER || k == C_UPPER) {
 			/* a word: letters, digits, inner apostrophes and inner dots */
 			int nupper = 0, nletters = 0, nonascii = 0;
 			flags = NT_TOK_WORD;
 			if (k == C_UPPER)
 				flags |= NT_TOK_CAP;
-			for (;;) {
+			/* fast path: a run of ASCII letters and digits, hashed as it is folded
+			 * (the text is NUL terminated and holds no other NUL) */
+			{
+				const unsigned char *p = s + i;
+				unsigned char f;
+				while ((f = alnum_tab[*p]) != 0) {
+					out[ol++] = (char)f;
+					h = (h ^ f) * FNV_PRIME;
+					p++;
+				}
+				i = (size_t)(p - s);
+				hashed = 1;
+				hashed_len = ol;
+				if (i < n) {
+					c = s[i];
+					k = cls[c];
+					if (k == C_HIGH)
+						k = char_class(s + i, n - i, &clen, &cp);
+					else {
+						clen = 1;
+						cp = c;
+					}
+				}
+			}
+			while (i < n) {
+				if (k == C_LETTER || k == C_UPPER || k == C_DIGIT || k == C_APOS || k == C_DOT)
+					hashed = 0; /* the slow path continues the word: hash again below */
+				else
+					break;
 				if (k == C_LETTER || k == C_UPPER || k == C_DIGIT) {
-					if (k != C_DIGIT) {
+					if (k != C_DIGIT && clen > 1) {
+						/* ASCII letters are counted below, from the span */
 						nletters++;
 						if (k == C_UPPER)
 							nupper++;
@@ -497,15 +534,26 @@ static int tokenize(struct tokctx *t)
 				i++;
 			}
 			/* possessive: drop a trailing 's, and a bare trailing apostrophe */
-			if (ol >= 3 && out[ol - 1] == 's' && out[ol - 2] == '\'')
+			if (!hashed && ol >= 3 && out[ol - 1] == 's' && out[ol - 2] == '\'')
 				ol -= 2;
 			if (i < n && (s[i] == '\'' || (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
 			                               s[i + 2] == 0x99)) &&
 			    ol && out[ol - 1] == 's') {
 				i += s[i] == '\'' ? 1 : 3; /* "Reuters'" */
 			}
-			if (nletters >= 2 && nupper == nletters)
-				flags |= NT_TOK_UPPER;
+			if (flags & NT_TOK_CAP) {
+				for (size_t j = start; j < i; j++) {
+					unsigned char ch = s[j];
+					if ((unsigned)(ch - 'A') < 26u) {
+						nupper++;
+						nletters++;
+					} else if ((unsigned)(ch - 'a') < 26u) {
+						nletters++;
+					}
+				}
+				if (nletters >= 2 && nupper == nletters)
+					flags |= NT_TOK_UPPER;
+			}
 			if (nonascii)
 				flags |= NT_TOK_NONASCII;
 		} else if (k == C_DIGIT) {
@@ -558,10 +606,12 @@ static int tokenize(struct tokctx *t)
 					prev->flags |= NT_TOK_HYPHEN_NEXT;
 			}
 		}
-		uint64_t h = FNV_OFFSET;
-		for (size_t j = 0; j < ol; j++) {
-			h ^= (unsigned char)out[j];
-			h *= FNV_PRIME;
+		if (!hashed || ol != hashed_len) {
+			h = FNV_OFFSET;
+			for (size_t j = 0; j < ol; j++) {
+				h ^= (unsigned char)out[j];
+				h *= FNV_PRIME;
+			}
 		}
 		out[ol] = '\0';
 		b->norm_len += ol + 1;
@@ -755,8 +805,7 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 {
 	if (text_len > 0xFFFFFFF0u || title_len > 0xFFFFFFF0u)
 		return nt_seterr(err, NT_EINVAL, "article %s: text over 4 GiB", id ? id : "?");
-	if (!tables_ready)
-		init_tables();
+	pthread_once(&tables_once, init_tables);
 	b->ntok = b->nsent = b->norm_len = 0;
 	b->repairs = 0;
 	b->first_repair = -1;
@@ -769,6 +818,7 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 	b->text[text_len] = '\0';
 	struct tokctx t = {0};
 	t.b = b;
+	t.cur_zone = -1;
 	if (title) {
 		if (grow((void **)&b->title, &b->title_cap, title_len + 1, 1) != NT_OK)
 			return nt_seterr(err, NT_ENOMEM, "article %s: out of memory", id ? id : "?");

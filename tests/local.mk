@@ -51,3 +51,9 @@ tests_check_rules_CFLAGS = $(TEST_CFLAGS)
 tests_check_rules_LDADD = $(TEST_LIBS)
 
 EXTRA_DIST += tests/cli/run.sh tests/fixtures tests/bench/docmodel_speed.sh
+
+# benchmark drivers (built by make check, run only by tests/bench/*.sh)
+check_PROGRAMS += tests/bench/bench_docmodel
+tests_bench_bench_docmodel_SOURCES = tests/bench/bench_docmodel.c
+tests_bench_bench_docmodel_CFLAGS = $(AM_CFLAGS)
+tests_bench_bench_docmodel_LDADD = core/libnewstag.la $(CJSON_LIBS)
