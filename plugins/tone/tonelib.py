@@ -36,6 +36,17 @@ def _fold(s):
     return s
 
 
+TITLE = 128
+
+
+def tokenize_article(title, text):
+    """Tokens of a title (one sentence, flagged TITLE) followed by those of the text."""
+    if not title:
+        return tokenize(text)
+    tt = [(n, fl | TITLE, 0) for n, fl, _ in tokenize(title)]
+    return tt + [(n, fl, s + 1) for n, fl, s in tokenize(text)]
+
+
 def tokenize(text):
     """Return a list of (norm, flags, sentence) tuples following the core's token rules."""
     toks = []
@@ -183,6 +194,7 @@ def score(tab, toks, prm=DEFAULTS, want_detail=False):
             prev_word = None
             prev_word_idx = -1
             first_word_seen = False
+            in_title = bool(fl & TITLE)
         if fl & P:
             if norm == "!":
                 sent_excl[s] += 1
