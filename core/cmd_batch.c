@@ -775,7 +775,7 @@ int nt_cmd_batch(int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
 		if (nt_cli_engine_option(c, optarg, &eo))
 			continue;
 		char *end;

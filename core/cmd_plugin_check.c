@@ -41,7 +41,7 @@ int nt_cmd_plugin_check(int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': opts_arg = optarg; break;
 		case 'm': models = optarg; break;

@@ -67,7 +67,7 @@ int nt_cmd_plugins(int argc, char **argv)
 	int json = 0, c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (nt_cli_engine_option(c, optarg, &eo))
 			continue;
 		if (c == 'j') {

@@ -87,7 +87,7 @@ int nt_cmd_tag(int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (nt_cli_engine_option(c, optarg, &eo))
 			continue;
 		switch (c) {
