@@ -56,7 +56,7 @@ DOC_RE = re.compile(r"<REUTERS([^>]*)>(.*?)</REUTERS>", re.S)
 
 
 def _field(tag, s):
-    m = re.search(r"<%s>(.*?)</%s>" % (tag, tag), s, re.S)
+    m = re.search(r"<%s(?:\s[^>]*)?>(.*?)</%s>" % (tag, tag), s, re.S)
     return m.group(1) if m else ""
 
 
