@@ -105,8 +105,12 @@ class Gaz:
             return
         r = RANK[kind]
         old = e["cands"].get(code)
-        if old is None or (r, -old[2]) < (old[0], -importance) or (r == old[0] and importance > old[2]):
+        # per code keep the strongest kind; among place kinds prefer capital > place > city > state
+        pref = {"capital": 0, "place": 1, "city": 2, "state": 3}
+        if old is None or r < old[0] or (r == old[0] and pref.get(kind, 0) < pref.get(old[1], 0)):
             e["cands"][code] = (r, kind, max(importance, old[2] if old else 0.0))
+        elif importance > old[2]:
+            e["cands"][code] = (old[0], old[1], importance)
         e["flags"].update(flags)
 
     def curated(self, phrase, codes, kind, flags, weight):

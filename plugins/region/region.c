@@ -113,6 +113,7 @@ struct rg_state {
 	char regions[RG_MAX_REGIONS][32];
 	size_t nregions;
 	struct rg_map words[RG_NWORDSETS]; /* context word sets, see rg_wordset */
+	struct rg_map trailer_words;  /* first words of trailer marker lines */
 	double min_score;
 	double region_min_score;
 	char *gazetteer_path;
@@ -158,6 +159,12 @@ static const char *const rg_institutions[] = {
 static const char *const rg_determiners[] = {
 	"a", "an", "the", "this", "that", "some", "roast", "roasted", "wild", "fine", "very", "so",
 	"too", "how", "really", "pretty", "quite", "my", "your", "our", "his", "her", "their", NULL
+};
+
+/* "Related Links", "Read more", "More from ...": lines that start a trailer */
+static const char *const rg_trailer_starts[] = {
+	"related", "read", "more", "recommended", "see", "also", "latest", "top", "most", "further",
+	"subscribe", "sign", NULL
 };
 
 /* "6.6 billion U.S. dlrs", "a Canadian dollar bond": the country names a currency */
@@ -794,6 +801,7 @@ struct rg_ctx {
 	int8_t *capsy;          /* per sentence: -1 unknown, 0/1 title-case or all-caps */
 	uint32_t dateline_start; /* tokens [dateline_start, dateline_end) are a dateline (fallback) */
 	uint32_t dateline_end;
+	uint32_t trailer_start; /* tokens from here are a trailer (fallback; ntokens = none) */
 };
 
 static int rg_tok_is(const struct nt_doc *doc, size_t i, char c)
@@ -980,6 +988,31 @@ static uint32_t rg_dateline_fallback(const struct nt_doc *doc, uint32_t *dstart)
 	return 0;
 }
 
+/* The trailer fallback: a short "Related Links" / "Read more" / "More from" line in the second
+ * half of the text starts a trailer even when the core's trailer run stopped early (e.g. at a
+ * headline ending with '?'). Returns the first trailer token, or ntokens. */
+static uint32_t rg_trailer_fallback(const struct rg_state *st, const struct nt_doc *doc)
+{
+	size_t n = doc->ntokens;
+	if (st->trailer_words.keys == NULL)
+		return (uint32_t)n;
+	for (size_t s = 0; s < doc->nsentences; s++) {
+		const struct nt_sentence *se = &doc->sentences[s];
+		size_t f = se->first_token, words = 0;
+		if (se->src != NT_SRC_TEXT || f * 2 < n || se->ntokens == 0 || se->ntokens > 6 ||
+		    doc->tokens[f].zone == NT_ZONE_TRAILER)
+			continue;
+		if (rg_map_get(&st->trailer_words, doc->tokens[f].hash) < 0)
+			continue;
+		for (size_t i = f; i < f + se->ntokens && i < n; i++)
+			if (doc->tokens[i].flags & NT_TOK_WORD)
+				words++;
+		if (words >= 2 && words <= 4)
+			return (uint32_t)f;
+	}
+	return (uint32_t)n;
+}
+
 static int rg_code_in(const struct rg_entry *en, int code)
 {
 	for (size_t k = 0; k < en->ncodes; k++)
@@ -1032,6 +1065,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	cx.st = st;
 	cx.doc = doc;
 	cx.dateline_end = rg_dateline_fallback(doc, &cx.dateline_start);
+	cx.trailer_start = rg_trailer_fallback(st, doc);
 
 	/* pass 1: match, one hash probe per capitalised word */
 	for (size_t i = 0; i < doc->ntokens && nm < cap_m; i++) {
@@ -1056,6 +1090,8 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 				uint8_t zone = t->zone;
 				if (i >= cx.dateline_start && i < cx.dateline_end)
 					zone = NT_ZONE_DATELINE;
+				if (i >= cx.trailer_start)
+					zone = NT_ZONE_TRAILER;
 				/* "NEWPORT BEACH, Calif., March 9 -": the state after the dateline city */
 				if (i >= 2 && rg_tok_is(doc, i - 1, ',') &&
 				    doc->tokens[i - 2].zone == NT_ZONE_DATELINE && doc->tokens[i - 2].src == t->src)
@@ -1203,13 +1239,18 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		if (st->region_of[c] >= 0)
 			rmass[st->region_of[c]] += mass[q];
 	}
+	double rmax = 0.0;
+	for (size_t r = 0; r < st->nregions; r++)
+		if (rmass[r] > rmax)
+			rmax = rmass[r];
 	for (size_t r = 0; r < st->nregions; r++) {
 		double s;
 		int li;
 		size_t nev = 0;
 		if (rmass[r] <= 0.0)
 			continue;
-		s = 1.0 - exp(-rmass[r] / 2.0);
+		/* grows with the region's mass; the primary region (largest mass) scores highest */
+		s = (1.0 - exp(-rmass[r] / 2.0)) * (0.4 + 0.6 * rmass[r] / rmax);
 		if (s < st->region_min_score)
 			continue;
 		li = host->emit_label(sink, "region", st->regions[r], s);
@@ -1244,6 +1285,7 @@ static void rg_close(void *state)
 	rg_map_free(&st->cuewords);
 	for (size_t i = 0; i < sizeof st->words / sizeof st->words[0]; i++)
 		rg_map_free(&st->words[i]);
+	rg_map_free(&st->trailer_words);
 	free(st->gazetteer_path);
 	free(st);
 }
@@ -1284,7 +1326,8 @@ static int rg_open(const struct nt_host *host, const void *config, const char *m
 	     rg_wordset_build(st, &st->words[RG_WS_INSTITUTION], rg_institutions) != NT_OK ||
 	     rg_wordset_build(st, &st->words[RG_WS_DETERMINER], rg_determiners) != NT_OK ||
 	     rg_wordset_build(st, &st->words[RG_WS_CURRENCY], rg_currencies) != NT_OK ||
-	     rg_wordset_build(st, &st->words[RG_WS_ORGSUFFIX], rg_orgsuffixes) != NT_OK)) {
+	     rg_wordset_build(st, &st->words[RG_WS_ORGSUFFIX], rg_orgsuffixes) != NT_OK ||
+	     rg_wordset_build(st, &st->trailer_words, rg_trailer_starts) != NT_OK)) {
 		rg_err(err, NT_ENOMEM, "out of memory");
 		rc = NT_ENOMEM;
 	}
