@@ -76,6 +76,12 @@ static const struct nt_option tp_options[] = {
 	 "train: add word bigrams to the unigrams"},
 	{"title_weight", NT_OPT_NUMBER, offsetof(struct tp_config, title_weight), "2",
 	 "train: weight of a title word occurrence (body words weigh 1)"},
+	{"char_ngrams", NT_OPT_STRING, offsetof(struct tp_config, char_ngrams), "\"\"",
+	 "train: character n-grams of words, \"MIN-MAX\" (e.g. \"3-5\"), or \"\" for none"},
+	{"nb", NT_OPT_BOOL, offsetof(struct tp_config, nb), "true",
+	 "train: scale features by naive Bayes log-count ratios per label (NBSVM; kernel linear only)"},
+	{"class_weight", NT_OPT_STRING, offsetof(struct tp_config, class_weight), "\"sqrt\"",
+	 "train: positive class weight per label: sqrt (of negatives/positives, 1..10), balanced or none"},
 	{"data_digest", NT_OPT_STRING, offsetof(struct tp_config, data_digest), NULL,
 	 "train: digest of the training data, recorded in the manifest"},
 	{NULL, 0, 0, NULL, NULL}
@@ -192,10 +198,33 @@ void tp_platt_fit(const double *dec, const signed char *y, size_t n, double *A, 
 	*B = b;
 }
 
+size_t tp_occ_bound(const struct nt_doc *doc, const struct tp_featset *fs)
+{
+	size_t per = 2;
+	if (fs->char_min > 0)
+		per += (size_t)(fs->char_max - fs->char_min + 1) * (TP_CHAR_MAXLEN + 2);
+	return doc->ntokens * per + 1;
+}
+
+/* Hash of a character n-gram: FNV-1a 64 over a 0x01 marker and the bytes (no folded
+ * word contains 0x01, so these never collide with word hashes by construction). */
+static uint64_t tp_char_hash(const unsigned char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	h ^= 0x01;
+	h *= 0x100000001b3ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
 size_t tp_extract(const struct nt_doc *doc, const struct tp_featset *fs, struct tp_occ *occ)
 {
 	size_t n = 0;
 	size_t prev = SIZE_MAX; /* previous word/number token in the same sentence */
+	unsigned char buf[TP_CHAR_MAXLEN + 2];
 	for (size_t i = 0; i < doc->ntokens; i++) {
 		const struct nt_token *t = &doc->tokens[i];
 		if (fs->skip_trailer && t->zone == NT_ZONE_TRAILER) {
@@ -219,6 +248,20 @@ size_t tp_extract(const struct nt_doc *doc, const struct tp_featset *fs, struct 
 			n++;
 		}
 		prev = i;
+		if (fs->char_min > 0 && (t->flags & NT_TOK_WORD)) {
+			size_t L = t->norm_len < TP_CHAR_MAXLEN ? t->norm_len : TP_CHAR_MAXLEN;
+			buf[0] = '<';
+			memcpy(buf + 1, NT_TOKEN_NORM(doc, i), L);
+			buf[L + 1] = '>';
+			for (int k = fs->char_min; k <= fs->char_max; k++)
+				for (size_t st = 0; st + (size_t)k <= L + 2; st++) {
+					occ[n].hash = tp_char_hash(buf + st, (size_t)k);
+					occ[n].weight = wgt;
+					occ[n].tok = (uint32_t)i;
+					occ[n].tok2 = (uint32_t)i;
+					n++;
+				}
+		}
 	}
 	return n;
 }
@@ -787,6 +830,21 @@ static int tp_model_load(const struct nt_host *host, const char *dir, long max_e
 	m->fs.bigrams = cJSON_IsTrue(bg);
 	m->fs.title_weight = tw->valuedouble;
 	m->fs.skip_trailer = cJSON_IsTrue(st_);
+	const cJSON *cg = tp_get(feat, "char_ngrams");
+	if (cg) {
+		const cJSON *c0 = cJSON_GetArrayItem(cg, 0), *c1 = cJSON_GetArrayItem(cg, 1);
+		if (!cJSON_IsArray(cg) || cJSON_GetArraySize(cg) != 2 || !cJSON_IsNumber(c0) || !cJSON_IsNumber(c1) ||
+		    c0->valuedouble < 0 || c0->valuedouble > 10 || c1->valuedouble < c0->valuedouble ||
+		    c1->valuedouble > 10) {
+			rc = tp_err(err, NT_EFORMAT, "%s: \"features\".\"char_ngrams\" must be [min, max] with 0 <= min <= max <= 10",
+			            mpath);
+			goto fail;
+		}
+		m->fs.char_min = (int)c0->valuedouble;
+		m->fs.char_max = (int)c1->valuedouble;
+		if (m->fs.char_min == 0)
+			m->fs.char_max = 0;
+	}
 	const cJSON *vf = tp_get(vocab, "file"), *vn = tp_get(vocab, "features");
 	if (!cJSON_IsString(vf) || !tp_plain_name(vf->valuestring) || !cJSON_IsNumber(vn)) {
 		rc = tp_err(err, NT_EFORMAT, "%s: \"vocabulary\" needs a plain \"file\" name and \"features\"", mpath);
@@ -971,8 +1029,9 @@ static int tp_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	struct tp_hit *hits = NULL;
 	size_t nh = 0;
 	if (doc->ntokens) {
-		occ = h->scratch(sink, 2 * doc->ntokens * sizeof *occ);
-		hits = h->scratch(sink, 2 * doc->ntokens * sizeof *hits);
+		size_t bound = tp_occ_bound(doc, &m->fs);
+		occ = h->scratch(sink, bound * sizeof *occ);
+		hits = h->scratch(sink, bound * sizeof *hits);
 		if (!occ || !hits)
 			return tp_err(err, NT_ENOMEM, "out of memory");
 		size_t no = tp_extract(doc, &m->fs, occ);

@@ -27,6 +27,9 @@ struct tp_config {
 	double title_weight;      /* train: weight of a title token occurrence */
 	const char *data_digest;  /* train: digest of the training file (set by newstag train) */
 	long max_evidence;        /* classify: evidence spans per emitted label */
+	const char *char_ngrams;  /* train: "" (none) or "MIN-MAX" character n-grams of words, e.g. "3-5" */
+	int nb;                   /* train: NBSVM scaling of the features per label (LIBLINEAR only) */
+	const char *class_weight; /* train: weight of positives: "sqrt" (of neg/pos), "balanced" or "none" */
 };
 
 /* Feature settings stored in the manifest (and used identically by train and classify). */
@@ -34,7 +37,10 @@ struct tp_featset {
 	int bigrams;          /* nonzero: word bigrams within a sentence */
 	double title_weight;  /* weight of one title token occurrence (body = 1) */
 	int skip_trailer;     /* nonzero: ignore NT_ZONE_TRAILER tokens */
+	int char_min, char_max; /* character n-grams of words, n in [char_min, char_max]; 0 = none */
 };
+
+#define TP_CHAR_MAXLEN 40 /* character n-grams are taken from the first 40 bytes of a word */
 
 /* One feature occurrence in a document: its hash, weight and the token(s) it spans. */
 struct tp_occ {
@@ -53,7 +59,10 @@ static inline uint64_t tp_bigram(uint64_t a, uint64_t b)
 	return h ^ (h >> 29);
 }
 
-/* Fill occ (room for 2 * doc->ntokens entries) with the feature occurrences of doc;
+/* Room tp_extract() needs for doc: an upper bound of its feature occurrences. */
+size_t tp_occ_bound(const struct nt_doc *doc, const struct tp_featset *fs);
+
+/* Fill occ (room for tp_occ_bound() entries) with the feature occurrences of doc;
  * returns how many. */
 size_t tp_extract(const struct nt_doc *doc, const struct tp_featset *fs, struct tp_occ *occ);
 

@@ -58,6 +58,8 @@ struct tt {
 	unsigned char *gold;      /* n * nlabels */
 	int single;
 	int kernel;
+	int cw;                   /* class weights: 0 sqrt, 1 balanced, 2 none */
+	int nb;                   /* NB log-count ratio scaling (NBSVM) */
 	double cgrid[16];
 	size_t ncgrid;
 	long folds;
@@ -137,15 +139,16 @@ static void tt_progress(struct tt *t)
 /* Extract and count features of every document; fill the document-frequency table. */
 static int tt_collect(struct tt *t)
 {
-	size_t maxtok = 0;
+	size_t maxocc = 1;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct nt_doc *d = t->host->train_doc(t->set, i);
 		if (!d)
 			return tp_err(t->err, NT_EINTERNAL, "training document %zu missing", i);
-		if (d->ntokens > maxtok)
-			maxtok = d->ntokens;
+		size_t b = tp_occ_bound(d, &t->fs);
+		if (b > maxocc)
+			maxocc = b;
 	}
-	struct tp_occ *occ = malloc((2 * maxtok + 1) * sizeof *occ);
+	struct tp_occ *occ = malloc(maxocc * sizeof *occ);
 	t->doff = malloc(t->n * sizeof *t->doff);
 	t->dcnt = malloc(t->n * sizeof *t->dcnt);
 	t->fmask = 65535;
@@ -278,6 +281,7 @@ struct tt_bin {
 	struct svm_problem sprob; /* libsvm keeps pointers into the problem */
 	int sign;
 	int constant;   /* no model: every decision is `constant` (+1 or -1) */
+	double *r;      /* NB log-count ratios (option nb): the model sees x_j * r_j */
 };
 
 static void tt_bin_free(struct tt_bin *b)
@@ -288,6 +292,7 @@ static void tt_bin_free(struct tt_bin *b)
 		svm_free_and_destroy_model(&b->svm);
 	free(b->sprob.x);
 	free(b->sprob.y);
+	free(b->r);
 	memset(b, 0, sizeof *b);
 }
 
@@ -324,10 +329,58 @@ static int tt_bin_train(struct tt *t, const unsigned char *use, size_t label, do
 				y[k] = t->gold[i * t->nlabels + label] ? 1 : -1;
 				k++;
 			}
+		struct feature_node *scaled = NULL;
+		if (t->nb) {
+			/* NBSVM (Wang and Manning 2012): scale feature j by the log-count ratio
+			 * r_j = log((a + p_j) / (a V + |p|)) - log((a + q_j) / (a V + |q|)), a = 1,
+			 * p and q summed over the positive and negative training rows */
+			size_t V = t->nvocab, nnz = 0;
+			double *pq = calloc(2 * V, sizeof *pq), sp = 0, sq = 0;
+			b->r = malloc(V * sizeof *b->r);
+			for (size_t i = 0; i < l; i++) {
+				for (const struct feature_node *f = x[i]; f->index != -1; f++)
+					nnz++;
+				nnz++; /* terminator */
+			}
+			scaled = malloc(nnz * sizeof *scaled);
+			if (!pq || !b->r || !scaled) {
+				free(pq);
+				free(scaled);
+				free(x);
+				free(y);
+				return NT_ENOMEM;
+			}
+			for (size_t i = 0; i < l; i++)
+				for (const struct feature_node *f = x[i]; f->index != -1; f++)
+					if ((size_t)f->index <= V) {
+						pq[(y[i] > 0 ? 0 : V) + (size_t)f->index - 1] += f->value;
+						if (y[i] > 0)
+							sp += f->value;
+						else
+							sq += f->value;
+					}
+			for (size_t j = 0; j < V; j++)
+				b->r[j] = log((1.0 + pq[j]) / ((double)V + sp)) - log((1.0 + pq[V + j]) / ((double)V + sq));
+			free(pq);
+			size_t pos = 0;
+			for (size_t i = 0; i < l; i++) {
+				const struct feature_node *f = x[i];
+				x[i] = scaled + pos;
+				for (;; f++) {
+					scaled[pos] = *f; /* the bias node (index V + 1) and the terminator are kept */
+					if (f->index != -1 && (size_t)f->index <= V)
+						scaled[pos].value *= b->r[f->index - 1];
+					pos++;
+					if (f->index == -1)
+						break;
+				}
+			}
+		}
 		struct problem prob = {.l = (int)l, .n = (int)t->nvocab + 1, .y = y, .x = x, .bias = 1.0};
 		struct parameter par = {.solver_type = L2R_L2LOSS_SVC_DUAL, .eps = 0.1, .C = C, .nr_weight = 2,
 		                        .weight_label = wl, .weight = wv, .p = 0.1, .init_sol = NULL};
 		b->lin = train(&prob, &par);
+		free(scaled);
 		free(x);
 		free(y);
 		if (!b->lin)
@@ -384,7 +437,10 @@ static double tt_bin_decision(const struct tt *t, const struct tt_bin *b, size_t
 	double d = 0;
 	if (b->constant)
 		return b->constant;
-	if (b->lin)
+	if (b->lin && b->r) {
+		for (const struct feature_node *f = t->x[i]; f->index != -1; f++)
+			d += b->lin->w[f->index - 1] * f->value * ((size_t)f->index <= t->nvocab ? b->r[f->index - 1] : 1.0);
+	} else if (b->lin)
 		predict_values(b->lin, t->x[i], &d);
 	else
 		svm_predict_values(b->svm, t->sx[i], &d);
@@ -470,6 +526,60 @@ static int tt_cv(struct tt *t, unsigned char *use, size_t label, double C, doubl
 	return NT_OK;
 }
 
+/* Single-label facets: pick the C (common to all labels) whose CV decision values,
+ * calibrated per label, give the best accuracy of the most probable label; set every
+ * label's C, CV decisions, Platt parameters and CV probabilities from it. */
+static int tt_single_c(struct tt *t, struct tt_res *res, const double *alldec)
+{
+	size_t n = t->n, L = t->nlabels, G = t->ncgrid, bestc = 0, bestcorrect = 0;
+	double *A = malloc(L * G * sizeof *A), *B = malloc(L * G * sizeof *B);
+	signed char *y = malloc(n);
+	if (!A || !B || !y) {
+		free(A);
+		free(B);
+		free(y);
+		return tp_err(t->err, NT_ENOMEM, "out of memory");
+	}
+	for (size_t c = 0; c < G; c++) {
+		for (size_t l = 0; l < L; l++) {
+			for (size_t i = 0; i < n; i++)
+				y[i] = t->gold[i * L + l] ? 1 : -1;
+			tp_platt_fit(alldec + (l * G + c) * n, y, n, &A[l * G + c], &B[l * G + c]);
+		}
+		size_t correct = 0;
+		for (size_t i = 0; i < n; i++) {
+			size_t best = 0;
+			double bp = -1;
+			for (size_t l = 0; l < L; l++) {
+				double p = tp_platt(A[l * G + c], B[l * G + c], alldec[(l * G + c) * n + i]);
+				if (p > bp) {
+					bp = p;
+					best = l;
+				}
+			}
+			correct += t->gold[i * L + best];
+		}
+		if (correct > bestcorrect) {
+			bestcorrect = correct;
+			bestc = c;
+		}
+	}
+	for (size_t l = 0; l < L; l++) {
+		struct tt_res *r = &res[l];
+		r->C = t->cgrid[bestc];
+		r->A = A[l * G + bestc];
+		r->B = B[l * G + bestc];
+		memcpy(r->cvdec, alldec + (l * G + bestc) * n, n * sizeof *r->cvdec);
+		for (size_t i = 0; i < n; i++)
+			r->cvprob[i] = tp_platt(r->A, r->B, r->cvdec[i]);
+		r->thr = 0;
+	}
+	free(A);
+	free(B);
+	free(y);
+	return NT_OK;
+}
+
 /* ---------------------------------------------------------------- writing */
 
 static int tt_write_vocab(struct tt *t, const char *path)
@@ -484,6 +594,8 @@ static int tt_write_vocab(struct tt *t, const char *path)
 		const struct nt_doc *d = t->host->train_doc(t->set, f->doc);
 		double idf = log((1.0 + N) / (1.0 + f->df)) + 1.0;
 		fprintf(fp, "%016llx\t%.9g\t%u\t", (unsigned long long)f->h, idf, (unsigned)f->df);
+		if (f->tok == f->tok2 && d->tokens[f->tok].hash != f->h)
+			fputs("(character n-gram of) ", fp);
 		for (uint32_t k = f->tok; k <= f->tok2; k++) {
 			const struct nt_token *tk = &d->tokens[k];
 			if (!(tk->flags & (NT_TOK_WORD | NT_TOK_NUMBER)))
@@ -522,7 +634,7 @@ static int tt_write_linear(struct tt *t, const struct tt_bin *b, const char *pat
 	        -bias);
 	if (b->lin)
 		for (size_t j = 0; j < t->nvocab; j++) {
-			double v = b->sign * b->lin->w[j];
+			double v = b->sign * b->lin->w[j] * (b->r ? b->r[j] : 1.0);
 			if (v != 0)
 				fprintf(fp, " %zu:%.9g", j + 1, v);
 		}
@@ -655,7 +767,7 @@ int tp_train(const struct nt_host *host, const void *config, const char *facet, 
 	struct tt t;
 	struct tt_res *res = NULL;
 	unsigned char *use = NULL;
-	double *dec = NULL;
+	double *dec = NULL, *alldec = NULL;
 	char *tmp = NULL, *path = NULL;
 	cJSON *man = NULL;
 	int rc = NT_OK;
@@ -671,6 +783,16 @@ int tp_train(const struct nt_host *host, const void *config, const char *facet, 
 	t.fs.title_weight = cfg->title_weight > 0 ? cfg->title_weight : 1.0;
 	t.fs.skip_trailer = 1;
 	t.folds = cfg->folds;
+	t.nb = cfg->nb;
+	if (cfg->char_ngrams && cfg->char_ngrams[0]) {
+		int a = 0, b = 0;
+		char extra;
+		if (sscanf(cfg->char_ngrams, "%d-%d%c", &a, &b, &extra) != 2 || a < 1 || b < a || b > 10)
+			return tp_err(err, NT_EINVAL, "option char_ngrams: \"%s\" (expected MIN-MAX with 1 <= MIN <= MAX <= 10)",
+			              cfg->char_ngrams);
+		t.fs.char_min = a;
+		t.fs.char_max = b;
+	}
 	svm_set_print_string_function(tp_quiet);
 	set_print_string_function(tp_quiet);
 	if (!facet || !*facet)
@@ -690,6 +812,15 @@ int tp_train(const struct nt_host *host, const void *config, const char *facet, 
 		return tp_err(err, NT_EINVAL, "option kernel: \"%s\" (expected linear, svm-linear or rbf)", k);
 	if ((rc = tt_parse_grid(&t)))
 		return rc;
+	const char *cw = cfg->class_weight ? cfg->class_weight : "sqrt";
+	if (!strcmp(cw, "sqrt"))
+		t.cw = 0;
+	else if (!strcmp(cw, "balanced"))
+		t.cw = 1;
+	else if (!strcmp(cw, "none"))
+		t.cw = 2;
+	else
+		return tp_err(err, NT_EINVAL, "option class_weight: \"%s\" (expected sqrt, balanced or none)", cw);
 	/* labels */
 	size_t cap = 0;
 	for (size_t i = 0; i < t.n; i++) {
@@ -794,6 +925,14 @@ int tp_train(const struct nt_host *host, const void *config, const char *facet, 
 		t.fold[perm[i]] = (int)(i % (size_t)t.folds);
 	free(perm);
 	t.progress_total = t.nlabels * (t.ncgrid * (size_t)t.folds + 1);
+	if (t.single) {
+		/* single-label: one C for all labels, chosen by the CV accuracy of the argmax */
+		alldec = malloc(t.nlabels * t.ncgrid * t.n * sizeof *alldec);
+		if (!alldec) {
+			rc = tp_err(err, NT_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
 	/* cross-validation over C, per label */
 	for (size_t l = 0; l < t.nlabels; l++) {
 		struct tt_res *r = &res[l];
@@ -802,11 +941,11 @@ int tp_train(const struct nt_host *host, const void *config, const char *facet, 
 			pos += t.gold[i * t.nlabels + l];
 		r->support = pos;
 		double ratio = (double)(t.n - pos) / (double)(pos ? pos : 1);
-		r->wpos = sqrt(ratio);
+		r->wpos = t.cw == 0 ? sqrt(ratio) : t.cw == 1 ? ratio : 1.0;
 		if (r->wpos < 1)
 			r->wpos = 1;
-		if (r->wpos > 10)
-			r->wpos = 10;
+		if (r->wpos > (t.cw == 1 ? 100 : 10))
+			r->wpos = t.cw == 1 ? 100 : 10;
 		r->cvdec = malloc(t.n * sizeof *r->cvdec);
 		r->cvprob = malloc(t.n * sizeof *r->cvprob);
 		if (!r->cvdec || !r->cvprob) {
@@ -819,6 +958,8 @@ int tp_train(const struct nt_host *host, const void *config, const char *facet, 
 				rc = tp_err(err, rc, "training label \"%s\" failed (C=%g)", t.labels[l], t.cgrid[c]);
 				goto done;
 			}
+			if (alldec)
+				memcpy(alldec + (l * t.ncgrid + c) * t.n, dec, t.n * sizeof *dec);
 			double thr, f = tt_best_f1(dec, t.gold + l, t.nlabels, t.n, &thr);
 			if (f > bestf + 1e-9) {
 				bestf = f;
@@ -845,6 +986,8 @@ int tp_train(const struct nt_host *host, const void *config, const char *facet, 
 		if (t.single)
 			r->thr = 0;
 	}
+	if (t.single && (rc = tt_single_c(&t, res, alldec)))
+		goto done;
 	/* CV metrics at the chosen thresholds (argmax for single-label facets) */
 	size_t correct = 0;
 	for (size_t i = 0; i < t.n; i++) {
@@ -907,6 +1050,11 @@ int tp_train(const struct nt_host *host, const void *config, const char *facet, 
 	cJSON_AddBoolToObject(feat, "bigrams", t.fs.bigrams);
 	cJSON_AddNumberToObject(feat, "title_weight", t.fs.title_weight);
 	cJSON_AddBoolToObject(feat, "skip_trailer", t.fs.skip_trailer);
+	if (t.fs.char_min > 0) {
+		cJSON *cg = cJSON_AddArrayToObject(feat, "char_ngrams");
+		cJSON_AddItemToArray(cg, cJSON_CreateNumber(t.fs.char_min));
+		cJSON_AddItemToArray(cg, cJSON_CreateNumber(t.fs.char_max));
+	}
 	cJSON_AddStringToObject(feat, "tf", "1+ln(tf)");
 	cJSON_AddStringToObject(feat, "idf", "1+ln((1+N)/(1+df))");
 	cJSON_AddStringToObject(feat, "norm", "l2");
@@ -971,6 +1119,8 @@ int tp_train(const struct nt_host *host, const void *config, const char *facet, 
 	                                                                 : "libsvm c_svc linear");
 	cJSON_AddNumberToObject(tr, "seed", (double)cfg->seed);
 	cJSON_AddNumberToObject(tr, "folds", (double)t.folds);
+	cJSON_AddStringToObject(tr, "class_weight", cw);
+	cJSON_AddBoolToObject(tr, "nb_scaling", t.nb);
 	cJSON *cg = cJSON_AddArrayToObject(tr, "c_grid");
 	for (size_t c = 0; c < t.ncgrid; c++)
 		cJSON_AddItemToArray(cg, cJSON_CreateNumber(t.cgrid[c]));
@@ -1053,6 +1203,7 @@ done:
 	free(res);
 	free(use);
 	free(dec);
+	free(alldec);
 	tt_free(&t);
 	return rc;
 }
