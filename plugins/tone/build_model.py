@@ -48,7 +48,7 @@ CONCEDE = ["although", "though", "despite", "notwithstanding"]
 
 DEFAULT_PARAMS = dict(tonelib.DEFAULTS)
 BUILD = dict(afinn_scale=0.8, afinn_mode="fill", inflect=True, ridge=1.0, word_ridge=40.0, word_min=1,
-             epochs=15, use_news=True, news_f1_weight=0.5)
+             epochs=15, min_learned=0.003, use_news=True, news_f1_weight=0.5)
 
 
 def die_absent(path):
@@ -432,8 +432,8 @@ def main():
     for w, v in u.items():
         if w in tab:
             tab[w] = (tab[w][0], tab[w][1], v)
-        else:
-            tab[w] = ("w", 0.0, v)
+        elif abs(v) >= BUILD["min_learned"]:
+            tab[w] = ("w", 0.0, v)  # words with only a tiny learned term are left out (table size)
     write_table(tab, src, os.path.join(a.out, "lexicon.tsv"))
     write_correction(os.path.join(a.out, "correction.txt"), prm, wv, cv, len(nyt), len(news))
     print("wrote lexicon.tsv (%d keys, %d learned word terms) and correction.txt" % (len(tab), len(u)))

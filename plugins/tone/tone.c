@@ -41,14 +41,16 @@ enum tone_kind {
 	TK_LEARNED = 6    /* 'w': only a learned weight, no rule role */
 };
 
+/* 16 bytes: the table of ~20k entries stays in a 512 KiB array (cache-friendly probing). */
 struct tone_entry {
-	uint64_t key;     /* token hash, or tone_pair() of two token hashes; 0 = empty slot */
-	float value;      /* valence (-4..4) or booster increment */
-	float learned;    /* learned per-word correction added to the value (unigrams only) */
-	uint8_t kind;     /* enum tone_kind */
+	uint64_t key;      /* token hash, or tone_pair() of two token hashes; 0 = empty slot */
+	float value;       /* valence (-4..4) or booster increment */
+	int16_t learned;   /* learned per-word correction (unigrams only), in units of TONE_LEARNED_UNIT */
+	uint8_t kind;      /* enum tone_kind */
 	uint8_t pair_head; /* nonzero: some two-word entry starts with this word */
-	uint8_t pad_[6];
 };
+
+#define TONE_LEARNED_UNIT 1e-5
 
 struct tone_config {
 	const char *lexicon;     /* path of lexicon.tsv */
@@ -69,6 +71,7 @@ struct tone_state {
 	const struct nt_host *host;
 	struct tone_entry *tab;
 	size_t cap;               /* power of two */
+	unsigned shift;           /* 64 - log2(cap): Fibonacci hashing takes the top bits */
 	size_t n;
 	struct tone_params p;
 	char facet[64];
@@ -104,7 +107,7 @@ static uint64_t tone_pair(uint64_t a, uint64_t b)
 static size_t tone_slot(const struct tone_state *s, uint64_t key)
 {
 	size_t m = s->cap - 1;
-	size_t i = (size_t)(key ^ (key >> 29)) & m;
+	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> s->shift);
 	while (s->tab[i].key != 0 && s->tab[i].key != key)
 		i = (i + 1) & m;
 	return i;
@@ -192,7 +195,7 @@ static int tone_insert(struct tone_state *s, uint64_t key, int kind, double valu
 	size_t i;
 	if (key == 0)
 		key = 1;
-	if ((s->n + 1) * 2 > s->cap) {
+	if ((s->n + 1) * 10 > s->cap * 7) { /* load factor <= 0.7 */
 		size_t ncap = s->cap ? s->cap * 2 : 1024, k;
 		struct tone_entry *old = s->tab, *nt = calloc(ncap, sizeof *nt);
 		size_t ocap = s->cap;
@@ -200,6 +203,9 @@ static int tone_insert(struct tone_state *s, uint64_t key, int kind, double valu
 			return NT_ENOMEM;
 		s->tab = nt;
 		s->cap = ncap;
+		s->shift = 64;
+		while (((size_t)1 << (64 - s->shift)) < ncap)
+			s->shift--;
 		for (k = 0; k < ocap; k++)
 			if (old[k].key)
 				s->tab[tone_slot(s, old[k].key)] = old[k];
@@ -216,7 +222,9 @@ static int tone_insert(struct tone_state *s, uint64_t key, int kind, double valu
 	}
 	s->tab[i].kind = (uint8_t)kind;
 	s->tab[i].value = (float)value;
-	s->tab[i].learned = (float)learned;
+	if (learned > 0.32 || learned < -0.32)
+		return NT_EINVAL;
+	s->tab[i].learned = (int16_t)lround(learned / TONE_LEARNED_UNIT);
 	return NT_OK;
 }
 
@@ -277,6 +285,10 @@ static int tone_load_table(struct tone_state *s, const char *path, struct nt_err
 				rc = tone_insert(s, h[0], TK_NONE, 0, 0, 1);
 		} else {
 			continue; /* not one or two word tokens under this core's tokenizer: unusable */
+		}
+		if (rc == NT_EINVAL) {
+			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: learned weight out of range (|w| <= 0.32)", path, ln);
+			break;
 		}
 		if (rc != NT_OK) {
 			tone_set_err(err, rc, "tone: out of memory reading %s", path);
@@ -607,7 +619,7 @@ static void tone_score(const struct tone_state *s, const struct nt_doc *doc, dou
 			}
 		}
 		if (u)
-			learned += u->learned;
+			learned += u->learned * TONE_LEARNED_UNIT;
 		kind = e ? e->kind : TK_NONE;
 		if (kind == TK_NEGATOR) {
 			neg_left = (int)p->neg_window;
