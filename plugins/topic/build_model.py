@@ -205,6 +205,12 @@ def build(args):
             else:
                 die("%s:%d: unknown source %r" % (path, n, src))
             out.append({"id": id_, "title": title, "text": text, "labels": {"topic": topics}})
+    if args.jsonl:
+        with open(args.jsonl, "w", encoding="utf-8") as f:
+            for o in out:
+                f.write(json.dumps(o, ensure_ascii=False) + "\n")
+        print("wrote %s (%d items); not training" % (args.jsonl, len(out)))
+        return
     tmp = tempfile.mkdtemp(prefix="newstag-topic-")
     data = os.path.join(tmp, "train.jsonl")
     with open(data, "w", encoding="utf-8") as f:
@@ -243,6 +249,7 @@ def main():
     ap.add_argument("--labels", default="/work/shared/labels")
     ap.add_argument("--set", action="append", help="plugin option KEY=VALUE passed to newstag train")
     ap.add_argument("--keep", action="store_true", help="keep the training JSONL")
+    ap.add_argument("--jsonl", help="build: only write the training JSONL to this path (for experiments)")
     args = ap.parse_args()
     if args.step in ("select", "all"):
         select(args)
