@@ -28,7 +28,8 @@
 #define RG_MAX_CODES 4        /* most candidate countries of a phrase */
 #define RG_MAX_COUNTRIES 512
 #define RG_MAX_REGIONS 32
-#define RG_MAX_EVIDENCE 64    /* evidence spans per label */
+#define RG_MAX_EVIDENCE 64    /* evidence spans per country label */
+#define RG_MAX_REGION_EVIDENCE 16 /* evidence spans per region label */
 
 /* Kinds of phrase, strongest first. */
 enum rg_kind {
@@ -64,6 +65,7 @@ struct rg_entry {
 	uint8_t flags;              /* RG_F_* */
 	uint8_t ncodes;             /* candidate countries (0 for a block phrase) */
 	uint16_t codes[RG_MAX_CODES]; /* country indexes, default first */
+	uint8_t has_cues;           /* some @cue line names this phrase */
 	float weight;               /* ambiguity prior in (0,1] */
 	uint32_t line;              /* line in the gazetteer file (for messages) */
 };
@@ -101,8 +103,11 @@ struct rg_state {
 	size_t nentries;
 	uint64_t *toks;
 	size_t ntoks;
-	struct rg_map first;          /* first-token hash -> head entry */
-	uint64_t bloom[1024];         /* 65536-bit filter of first-token hashes (fits in L1) */
+	struct rg_map first;          /* one-word phrase: token hash -> entry */
+	struct rg_map pairs;          /* multi-word phrase: mix of its first two hashes -> chain head */
+	struct rg_map firstwords;     /* first-token hash of any phrase -> 1 */
+	uint64_t bloom[2048];         /* 16 KB filter (L1 cache): per hash bit 0 = a one-word phrase,
+	                                 bit 1 = the first word of a multi-word phrase */
 	struct rg_cue *cues;
 	size_t ncues;
 	struct rg_map cuewords;       /* cue word hash -> 1 */
@@ -506,10 +511,24 @@ static int rg_load_region_map(struct rg_state *st, const char *path, struct nt_e
 	return rc;
 }
 
+/* Key of a multi-word phrase in st->pairs: a mix of its first two token hashes. */
+static uint64_t rg_pair_key(uint64_t h0, uint64_t h1)
+{
+	return h0 ^ (h1 * 0x9E3779B97F4A7C15ull) ^ (h1 >> 17);
+}
+
+/* The two filter bits of hash h: 1 = maybe a one-word phrase, 2 = maybe a multi-word start. */
+static unsigned rg_bloom_bits(const uint64_t *bloom, uint64_t h)
+{
+	return (unsigned)(bloom[(h >> 5) & 2047] >> ((h & 31) * 2)) & 3u;
+}
+
 /* Find the entry whose tokens are exactly h[0..n). */
 static int32_t rg_find_entry(const struct rg_state *st, const uint64_t *h, size_t n)
 {
-	int32_t e = rg_map_get(&st->first, h[0]);
+	if (n == 1)
+		return rg_map_get(&st->first, h[0]);
+	int32_t e = rg_map_get(&st->pairs, rg_pair_key(h[0], h[1]));
 	for (; e >= 0; e = st->entries[e].next) {
 		const struct rg_entry *en = &st->entries[e];
 		if (en->ntok == n && memcmp(&st->toks[en->tok_off], h, n * sizeof *h) == 0)
@@ -534,7 +553,8 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 	cap_t = cap_e * 3;
 	st->entries = calloc(cap_e, sizeof *st->entries);
 	st->toks = calloc(cap_t, sizeof *st->toks);
-	if (st->entries == NULL || st->toks == NULL || rg_map_init(&st->first, cap_e) != NT_OK) {
+	if (st->entries == NULL || st->toks == NULL || rg_map_init(&st->first, cap_e) != NT_OK ||
+	    rg_map_init(&st->pairs, cap_e) != NT_OK || rg_map_init(&st->firstwords, cap_e) != NT_OK) {
 		free(buf);
 		rg_err(err, NT_ENOMEM, "%s: out of memory", path);
 		return NT_ENOMEM;
@@ -610,6 +630,7 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 				st->cues = nc;
 				cap_c = ncap;
 			}
+			st->entries[en].has_cues = 1;
 			for (size_t i = 0; i < nw; i++) {
 				st->cues[st->ncues].entry = (uint32_t)en;
 				st->cues[st->ncues].code = (uint16_t)c;
@@ -739,21 +760,33 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 		en->ntok = (uint8_t)nh;
 		memcpy(&st->toks[st->ntoks], h, nh * sizeof *h);
 		st->ntoks += nh;
-		/* link into the first-token chain, longest phrase first */
+		/* index it: a one-word phrase by its hash, a longer one by its first two hashes
+		 * (a chain, longest phrase first) */
 		{
-			size_t s = rg_map_find(&st->first, h[0]);
 			int32_t idx = (int32_t)st->nentries;
-			st->bloom[(h[0] >> 6) & 1023] |= (uint64_t)1 << (h[0] & 63);
-			if (st->first.vals[s] < 0) {
+			size_t s = rg_map_find(&st->firstwords, h[0]);
+			st->firstwords.keys[s] = h[0];
+			st->firstwords.vals[s] = 1;
+			en->next = -1;
+			if (nh == 1) {
+				s = rg_map_find(&st->first, h[0]);
 				st->first.keys[s] = h[0];
 				st->first.vals[s] = idx;
-				en->next = -1;
+				st->bloom[(h[0] >> 5) & 2047] |= (uint64_t)1 << ((h[0] & 31) * 2);
 			} else {
-				int32_t *pp = &st->first.vals[s];
-				while (*pp >= 0 && st->entries[*pp].ntok >= en->ntok)
-					pp = &st->entries[*pp].next;
-				en->next = *pp;
-				*pp = idx;
+				uint64_t key = rg_pair_key(h[0], h[1]);
+				s = rg_map_find(&st->pairs, key);
+				st->bloom[(h[0] >> 5) & 2047] |= (uint64_t)2 << ((h[0] & 31) * 2);
+				if (st->pairs.vals[s] < 0) {
+					st->pairs.keys[s] = key;
+					st->pairs.vals[s] = idx;
+				} else {
+					int32_t *pp = &st->pairs.vals[s];
+					while (*pp >= 0 && st->entries[*pp].ntok >= en->ntok)
+						pp = &st->entries[*pp].next;
+					en->next = *pp;
+					*pp = idx;
+				}
 			}
 		}
 		st->nentries++;
@@ -798,7 +831,6 @@ struct rg_mention {
 struct rg_ctx {
 	const struct rg_state *st;
 	const struct nt_doc *doc;
-	int8_t *capsy;          /* per sentence: -1 unknown, 0/1 title-case or all-caps */
 	uint32_t dateline_start; /* tokens [dateline_start, dateline_end) are a dateline (fallback) */
 	uint32_t dateline_end;
 	uint32_t trailer_start; /* tokens from here are a trailer (fallback; ntokens = none) */
@@ -811,26 +843,37 @@ static int rg_tok_is(const struct nt_doc *doc, size_t i, char c)
 	return (t->flags & NT_TOK_PUNCT) && t->end == t->start + 1 && src[t->start] == c;
 }
 
-/* Is sentence s mostly capitalised words (a title-case or all-caps headline)? */
-static int rg_capsy(struct rg_ctx *cx, uint32_t s)
+/* Is the context of tokens [first, last] mostly capitalised words (a title-case or all-caps
+ * headline)? Looks at up to 6 longer words on each side within the sentence. */
+static int rg_capsy(struct rg_ctx *cx, size_t first, size_t last)
 {
 	const struct nt_doc *doc = cx->doc;
-	if (s >= doc->nsentences)
-		return 0;
-	if (cx->capsy[s] < 0) {
-		const struct nt_sentence *se = &doc->sentences[s];
-		size_t words = 0, caps = 0;
-		for (size_t i = se->first_token; i < se->first_token + se->ntokens && i < doc->ntokens; i++) {
-			const struct nt_token *t = &doc->tokens[i];
-			if ((t->flags & NT_TOK_WORD) && t->norm_len >= 4) {
-				words++;
-				if (t->flags & (NT_TOK_CAP | NT_TOK_UPPER))
-					caps++;
-			}
+	uint32_t s = doc->tokens[first].sentence;
+	size_t words = 0, caps = 0, seen = 0;
+	for (size_t i = first; i-- > 0 && seen < 6;) {
+		const struct nt_token *t = &doc->tokens[i];
+		if (t->sentence != s)
+			break;
+		if ((t->flags & NT_TOK_WORD) && t->norm_len >= 4) {
+			seen++;
+			words++;
+			if (t->flags & (NT_TOK_CAP | NT_TOK_UPPER))
+				caps++;
 		}
-		cx->capsy[s] = (int8_t)(words >= 3 && caps * 4 >= words * 3);
 	}
-	return cx->capsy[s];
+	seen = 0;
+	for (size_t i = last + 1; i < doc->ntokens && seen < 6; i++) {
+		const struct nt_token *t = &doc->tokens[i];
+		if (t->sentence != s)
+			break;
+		if ((t->flags & NT_TOK_WORD) && t->norm_len >= 4) {
+			seen++;
+			words++;
+			if (t->flags & (NT_TOK_CAP | NT_TOK_UPPER))
+				caps++;
+		}
+	}
+	return words >= 3 && caps * 4 >= words * 3;
 }
 
 /* Does the entry's phrase match the tokens from i? Sets *last to its last token. */
@@ -904,17 +947,17 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 
 	/* title-case and all-caps headlines are computed only when a rule needs them */
 	int capsy = ((en->flags & (RG_F_PERSON | RG_F_WORD)) || (placeish && en->ntok == 1)) ?
-	            rg_capsy(cx, t->sentence) : 0;
+	            rg_capsy(cx, first, last) : 0;
 
 	/* "Michael Jordan", "Paris Hilton", "Jordan Peterson": a capitalised name next to it */
 	if (!capsy && en->ntok == 1 && ((en->flags & RG_F_PERSON) || placeish)) {
 		if (pv && rg_inner_cap(doc, first - 1) && !rg_in(st, RG_WS_QUALIFIER, pv->hash) &&
-		    rg_map_get(&st->first, pv->hash) < 0)
+		    rg_map_get(&st->firstwords, pv->hash) < 0)
 			return 0.0;
 	}
 	if (!capsy && (en->flags & RG_F_PERSON)) {
 		if (nx && rg_inner_cap(doc, last + 1) && !(nx->flags & NT_TOK_UPPER) &&
-		    !rg_in(st, RG_WS_INSTITUTION, nx->hash) && rg_map_get(&st->first, nx->hash) < 0)
+		    !rg_in(st, RG_WS_INSTITUTION, nx->hash) && rg_map_get(&st->firstwords, nx->hash) < 0)
 			return 0.0;
 	}
 
@@ -928,7 +971,7 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 				ok = 1;
 			if (nx && rg_tok_is(doc, last + 1, ',') && last + 2 < doc->ntokens &&
 			    (doc->tokens[last + 2].flags & NT_TOK_CAP) &&
-			    rg_map_get(&st->first, doc->tokens[last + 2].hash) >= 0)
+			    rg_map_get(&st->firstwords, doc->tokens[last + 2].hash) >= 0)
 				ok = 1;   /* "Reading, England" */
 			if (!ok)
 				return 0.0;
@@ -1039,14 +1082,13 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		return NT_OK;
 	cap_m = doc->ntokens < 4096 ? doc->ntokens : 4096;
 	{
-		/* one scratch block: mentions, per-country sums, sentence flags */
+		/* one scratch block: mentions, per-country sums */
 		size_t o_ms = 0;
 		size_t o_mass = o_ms + cap_m * sizeof *ms;
 		size_t o_rmass = o_mass + cap_m * sizeof *mass;
 		size_t o_present = o_rmass + (st->nregions + 1) * sizeof *rmass;
 		size_t o_slot = o_present + ((cap_m * sizeof *present + 7) & ~(size_t)7);
-		size_t o_capsy = o_slot + ((st->ncountries * sizeof *slot_of + 7) & ~(size_t)7);
-		size_t total = o_capsy + doc->nsentences + 1;
+		size_t total = o_slot + ((st->ncountries * sizeof *slot_of + 7) & ~(size_t)7);
 		char *blk = host->scratch(sink, total);
 		if (blk == NULL) {
 			rg_err(err, NT_ENOMEM, "out of memory");
@@ -1057,9 +1099,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		rmass = (double *)(void *)(blk + o_rmass);
 		present = (uint16_t *)(void *)(blk + o_present);
 		slot_of = (int16_t *)(void *)(blk + o_slot);
-		cx.capsy = (int8_t *)(blk + o_capsy);
 	}
-	memset(cx.capsy, -1, doc->nsentences + 1);
 	memset(slot_of, 0xff, st->ncountries * sizeof *slot_of);
 	memset(rmass, 0, (st->nregions + 1) * sizeof *rmass);
 	cx.st = st;
@@ -1074,12 +1114,30 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		size_t last = i;
 		if ((t->flags & (NT_TOK_WORD | NT_TOK_CAP)) != (NT_TOK_WORD | NT_TOK_CAP))
 			continue;
-		if (!(st->bloom[(t->hash >> 6) & 1023] & ((uint64_t)1 << (t->hash & 63))))
+		unsigned bits = rg_bloom_bits(st->bloom, t->hash);
+		if (bits == 0)
 			continue;
-		e = rg_map_get(&st->first, t->hash);
-		for (; e >= 0; e = st->entries[e].next)
-			if (rg_match_rest(st, doc, &st->entries[e], i, &last))
-				break;
+		e = -1;
+		if (bits & 2u) {
+			/* multi-word phrases starting here: one probe with the next word's hash */
+			size_t j = i + 1;
+			if (j < doc->ntokens && (rg_tok_is(doc, j, '-') || rg_tok_is(doc, j, '.')) &&
+			    doc->tokens[j].start == t->end)
+				j++;
+			if (j < doc->ntokens && doc->tokens[j].sentence == t->sentence &&
+			    (doc->tokens[j].flags & (NT_TOK_WORD | NT_TOK_NUMBER))) {
+				e = rg_map_get(&st->pairs, rg_pair_key(t->hash, doc->tokens[j].hash));
+				for (; e >= 0; e = st->entries[e].next)
+					if (st->toks[st->entries[e].tok_off] == t->hash &&
+					    rg_match_rest(st, doc, &st->entries[e], i, &last))
+						break;
+			}
+		}
+		if (e < 0 && (bits & 1u)) {
+			e = rg_map_get(&st->first, t->hash);
+			if (e >= 0 && !rg_match_rest(st, doc, &st->entries[e], i, &last))
+				e = -1;
+		}
 		if (e < 0)
 			continue;
 		const struct rg_entry *en = &st->entries[e];
@@ -1146,7 +1204,11 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		for (size_t k = 0; k < nm; k++)
 			if (st->entries[ms[k].entry].ncodes == 1)
 				support[ms[k].code] += 1.0;
-		if (st->ncues > 0) {
+		int need_cues = 0;
+		for (size_t k = 0; k < nm && !need_cues; k++)
+			if (ms[k].code < 0 && st->entries[ms[k].entry].has_cues)
+				need_cues = 1;
+		if (need_cues && st->ncues > 0) {
 			cuehit = host->scratch(sink, st->ncues);
 			if (cuehit == NULL) {
 				rg_err(err, NT_ENOMEM, "out of memory");
@@ -1258,7 +1320,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			rg_err(err, li, "cannot emit a label");
 			return li;
 		}
-		for (size_t k = 0; k < nm && nev < RG_MAX_EVIDENCE; k++) {
+		for (size_t k = 0; k < nm && nev < RG_MAX_REGION_EVIDENCE; k++) {
 			const struct nt_token *a, *b;
 			if (ms[k].code < 0 || st->region_of[ms[k].code] != (int)r)
 				continue;
@@ -1282,6 +1344,8 @@ static void rg_close(void *state)
 	free(st->toks);
 	free(st->cues);
 	rg_map_free(&st->first);
+	rg_map_free(&st->pairs);
+	rg_map_free(&st->firstwords);
 	rg_map_free(&st->cuewords);
 	for (size_t i = 0; i < sizeof st->words / sizeof st->words[0]; i++)
 		rg_map_free(&st->words[i]);
