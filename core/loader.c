@@ -28,6 +28,46 @@ struct nt_loader {
 /* The entry function every plugin exports (libtool strips NAME_LTX_). */
 typedef const struct nt_plugin *(*entry_fn)(void);
 
+/*
+ * Preloaded plugins (configure --enable-static-plugins). libtool links a program made
+ * with -dlpreopen together with a symbol table lt_preloaded_symbols listing every
+ * preopened module's NAME_LTX_nt_plugin_entry. The reference is weak: libnewstag.so
+ * and programs that preload nothing link without it, and then it is NULL.
+ */
+#pragma weak lt__PROGRAM__LTX_preloaded_symbols
+
+#define ENTRY_SUFFIX "_LTX_nt_plugin_entry"
+
+/* The program's preloaded symbol table, or NULL. */
+static const lt_dlsymlist *preloaded_table(void)
+{
+	const lt_dlsymlist *syms = lt_preloaded_symbols;
+	return syms;
+}
+
+/* If symbol entry s is a plugin entry symbol, copy its module name into buf
+ * (size n) and return 1; else 0. */
+static int preloaded_entry_name(const lt_dlsymlist *s, char *buf, size_t n)
+{
+	size_t len = strlen(s->name), sl = strlen(ENTRY_SUFFIX);
+	if (!s->address || len <= sl || len - sl >= n || strcmp(s->name + len - sl, ENTRY_SUFFIX) != 0)
+		return 0;
+	memcpy(buf, s->name, len - sl);
+	buf[len - sl] = '\0';
+	return 1;
+}
+
+/* Nonzero when a plugin called name was linked into the program (dlpreopen). */
+static int preloaded_has(const char *name)
+{
+	const lt_dlsymlist *syms = preloaded_table();
+	char buf[256];
+	for (const lt_dlsymlist *s = syms; s && s->name; s++)
+		if (preloaded_entry_name(s, buf, sizeof buf) && strcmp(buf, name) == 0)
+			return 1;
+	return 0;
+}
+
 static int add_dir(struct nt_loader *l, const char *d)
 {
 	if (!d || !*d)
@@ -93,6 +133,11 @@ int nt_loader_new(const char *const *extra_dirs, struct nt_loader **out, struct 
 		return nt_seterr(err, NT_EINTERNAL, "libltdl initialisation failed: %s", lt_dlerror());
 	}
 	l->ltdl_ready = 1;
+	/* make the preloaded modules visible to lt_dlopen (a no-op when already added) */
+	if (preloaded_table() && lt_dlpreload(preloaded_table()) != 0) {
+		nt_loader_free(l);
+		return nt_seterr(err, NT_EINTERNAL, "libltdl: preloaded modules: %s", lt_dlerror());
+	}
 	int rc = NT_OK;
 	for (size_t i = 0; extra_dirs && extra_dirs[i] && rc == NT_OK; i++)
 		rc = add_dir(l, extra_dirs[i]);
@@ -168,15 +213,18 @@ static int check_descriptor(const struct nt_plugin *p, const char *path, const c
 	return NT_OK;
 }
 
-/* Open path (with or without extension) and check it; on success add it to l. */
-static int open_module(struct nt_loader *l, const char *path, const char *want_name,
+/* Open path (with or without extension) and check it; on success add it to l.
+ * preloaded: path is the name of a module linked into the program (dlpreopen). */
+static int open_module(struct nt_loader *l, const char *path, const char *want_name, int preloaded,
                        const struct nt_module **out, struct nt_error *err)
 {
 	char *name = want_name ? nt_strdup(want_name) : module_name(path);
 	if (!name)
 		return nt_seterr(err, NT_ENOMEM, "out of memory");
 	lt_dladvise adv;
-	if (lt_dladvise_init(&adv) != 0 || lt_dladvise_ext(&adv) != 0 || lt_dladvise_local(&adv) != 0) {
+	if (lt_dladvise_init(&adv) != 0 ||
+	    (preloaded ? lt_dladvise_preload(&adv) : lt_dladvise_ext(&adv)) != 0 ||
+	    lt_dladvise_local(&adv) != 0) {
 		free(name);
 		return nt_seterr(err, NT_EINTERNAL, "libltdl: %s", lt_dlerror());
 	}
@@ -185,10 +233,13 @@ static int open_module(struct nt_loader *l, const char *path, const char *want_n
 	if (!h) {
 		const char *why = lt_dlerror();
 		free(name);
-		return nt_seterr(err, NT_ENOTFOUND, "%s: cannot load: %s", path, why ? why : "unknown error");
+		return nt_seterr(err, NT_ENOTFOUND, "%s: cannot load%s: %s", path,
+		                 preloaded ? " the built-in plugin" : "", why ? why : "unknown error");
 	}
 	const lt_dlinfo *info = lt_dlgetinfo(h);
-	const char *file = info && info->filename ? info->filename : path;
+	char builtin[300];
+	snprintf(builtin, sizeof builtin, "built-in:%s", name);
+	const char *file = preloaded ? builtin : info && info->filename ? info->filename : path;
 	/* the same file loaded twice comes back with the same handle */
 	for (size_t i = 0; i < l->nmods; i++)
 		if (l->mods[i]->handle == h) {
@@ -254,6 +305,9 @@ int nt_loader_load(struct nt_loader *l, const char *name, const struct nt_module
 		*out = &have->mod;
 		return NT_OK;
 	}
+	/* plugins linked into the program come first (configure --enable-static-plugins) */
+	if (preloaded_has(name))
+		return open_module(l, name, name, 1, out, err);
 	struct nt_error last = {0};
 	int found_broken = 0;
 	for (size_t i = 0; i < l->ndirs; i++) {
@@ -275,7 +329,7 @@ int nt_loader_load(struct nt_loader *l, const char *name, const struct nt_module
 			free(base);
 			continue;
 		}
-		int rc = open_module(l, base, name, out, &last);
+		int rc = open_module(l, base, name, 0, out, &last);
 		free(base);
 		if (rc == NT_OK)
 			return NT_OK;
@@ -301,7 +355,17 @@ int nt_loader_load_file(struct nt_loader *l, const char *path, const struct nt_m
 	*out = NULL;
 	if (!nt_is_file(path))
 		return nt_seterr(err, NT_ENOTFOUND, "%s: no such file", path);
-	return open_module(l, path, NULL, out, err);
+	/* a bare file name means the current directory: libltdl would search its path */
+	if (!strchr(path, '/')) {
+		char *rel = malloc(strlen(path) + 3);
+		if (!rel)
+			return nt_seterr(err, NT_ENOMEM, "out of memory");
+		sprintf(rel, "./%s", path);
+		int rc = open_module(l, rel, NULL, 0, out, err);
+		free(rel);
+		return rc;
+	}
+	return open_module(l, path, NULL, 0, out, err);
 }
 
 struct each_ctx {
@@ -348,7 +412,7 @@ static int each_file(const char *filename, void *data)
 	struct loaded *have = find_loaded(c->l, name);
 	if (have)
 		m = &have->mod;
-	else if (open_module(c->l, filename, name, &m, &err) != NT_OK)
+	else if (open_module(c->l, filename, name, 0, &m, &err) != NT_OK)
 		m = NULL;
 	c->fn(c->ctx, m, m ? m->path : filename, m ? NULL : &err);
 	return 0;
@@ -357,6 +421,29 @@ static int each_file(const char *filename, void *data)
 int nt_loader_each(struct nt_loader *l, nt_loader_visit_fn fn, void *ctx)
 {
 	struct each_ctx c = {l, fn, ctx, NULL, 0};
+	/* the built-in (preloaded) plugins first: they win over files of the same name */
+	const lt_dlsymlist *syms = preloaded_table();
+	char buf[256];
+	for (const lt_dlsymlist *s = syms; s && s->name; s++) {
+		if (!preloaded_entry_name(s, buf, sizeof buf))
+			continue;
+		int seen = 0;
+		for (size_t i = 0; i < c.nseen; i++)
+			seen |= strcmp(c.seen[i], buf) == 0;
+		char *copy = seen ? NULL : nt_strdup(buf);
+		char **ns = copy ? realloc(c.seen, (c.nseen + 1) * sizeof *ns) : NULL;
+		if (!ns) {
+			free(copy);
+			continue;
+		}
+		c.seen = ns;
+		c.seen[c.nseen++] = copy;
+		struct nt_error err = {0};
+		const struct nt_module *m = NULL;
+		if (nt_loader_load(l, buf, &m, &err) != NT_OK)
+			m = NULL;
+		fn(ctx, m, m ? m->path : buf, m ? NULL : &err);
+	}
 	for (size_t i = 0; i < l->ndirs; i++)
 		if (nt_is_dir(l->dirs[i]))
 			lt_dlforeachfile(l->dirs[i], each_file, &c);

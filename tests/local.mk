@@ -57,3 +57,10 @@ check_PROGRAMS += tests/bench/bench_docmodel
 tests_bench_bench_docmodel_SOURCES = tests/bench/bench_docmodel.c
 tests_bench_bench_docmodel_CFLAGS = $(AM_CFLAGS)
 tests_bench_bench_docmodel_LDADD = core/libnewstag.la $(CJSON_LIBS)
+
+# tests/sdk: the plugin SDK (out-of-tree build against a temporary install) and
+# classifiers made from data alone (a rules file, a trained facet) - issue 7
+AM_TESTS_ENVIRONMENT += NEWSTAG_TOP_SRCDIR='$(abs_top_srcdir)'; NEWSTAG_CC='$(CC)'; \
+	export NEWSTAG_TOP_SRCDIR NEWSTAG_CC;
+TESTS += tests/sdk/rules_facet.sh tests/sdk/trained_facet.sh tests/sdk/outoftree.sh
+EXTRA_DIST += tests/sdk/rules_facet.sh tests/sdk/trained_facet.sh tests/sdk/outoftree.sh
