@@ -30,6 +30,7 @@
 #define RG_MAX_REGIONS 32
 #define RG_MAX_EVIDENCE 64    /* evidence spans per country label */
 #define RG_MAX_REGION_EVIDENCE 16 /* evidence spans per region label */
+#define RG_MAX_MENTIONS 1024  /* mentions counted per article (the rest are ignored) */
 
 /* Kinds of phrase, strongest first. */
 enum rg_kind {
@@ -1080,7 +1081,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 
 	if (doc->ntokens == 0)
 		return NT_OK;
-	cap_m = doc->ntokens < 4096 ? doc->ntokens : 4096;
+	cap_m = doc->ntokens < RG_MAX_MENTIONS ? doc->ntokens : RG_MAX_MENTIONS;
 	{
 		/* one scratch block: mentions, per-country sums */
 		size_t o_ms = 0;
