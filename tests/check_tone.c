@@ -298,7 +298,8 @@ START_TEST(test_record_fields)
 
 	/* neutral text */
 	static const char flat[] = "The committee meets on Tuesday in the capital to review the schedule.";
-	struct nt_article b = {.id = "b1", .text = flat, .text_len = sizeof flat - 1};
+	struct nt_article b = {.id = "b1", .title = "Committee to meet on Tuesday", .text = flat,
+	                       .text_len = sizeof flat - 1};
 	ck_assert_int_eq(nt_engine_tag_json(e, &b, &rec, &err), NT_OK);
 	tone = cJSON_GetObjectItem(cJSON_GetObjectItem(rec, "facets"), "tone");
 	labels = cJSON_GetObjectItem(tone, "labels");

@@ -48,7 +48,7 @@ CONCEDE = ["although", "though", "despite", "notwithstanding"]
 
 DEFAULT_PARAMS = dict(tonelib.DEFAULTS)
 BUILD = dict(afinn_scale=0.8, afinn_mode="fill", inflect=True, ridge=1.0, word_ridge=40.0, word_min=1,
-             epochs=15, min_learned=0.003, use_news=True, news_f1_weight=0.5)
+             epochs=15, min_learned=0.003, use_news=True)
 
 
 def die_absent(path):
@@ -365,8 +365,11 @@ def cross_validate(nyt, news, tab, prm, build):
         for i in te:
             preds[i] = predict(wv, u, X[i], D[i])
     n = len(nyt)
-    f, lo, hi, fa, fb = best_thresholds2(preds[:n], y[:n], preds[n:], y[n:], build["news_f1_weight"])
-    return dict(r=pearson(preds[:n], y[:n]), f1=f, f1_nyt=fa, f1_news=fb, lo=lo, hi=hi,
+    # texts without a title (the NYT snippets) and articles with one (news) get their own thresholds
+    fa, lo_u, hi_u = best_thresholds(preds[:n], y[:n])
+    fb, lo, hi = best_thresholds(preds[n:], y[n:]) if news else (0.0, lo_u, hi_u)
+    return dict(r=pearson(preds[:n], y[:n]), f1=(fa + fb) / 2, f1_nyt=fa, f1_news=fb, lo=lo, hi=hi,
+                lo_untitled=lo_u, hi_untitled=hi_u,
                 r_lex=pearson([x[0] for x in X[:n]], y[:n])), (X, D, y)
 
 
@@ -393,7 +396,7 @@ def write_correction(path, prm, w, cv, n, nnews):
         f.write("# features (+ per-word terms in lexicon.tsv), fitted on %d non-reserved NYT editorial\n" % n)
         f.write("# snippets and %d non-reserved hand-labelled recent-news items. 4-fold CV: NYT r %.3f,\n"
                 % (nnews, cv["r"]))
-        f.write("# NYT macro-F1 %.3f, news macro-F1 %.3f at the thresholds below.\n"
+        f.write("# NYT macro-F1 %.3f (untitled thresholds), news macro-F1 %.3f (titled) below.\n"
                 % (cv["f1_nyt"], cv["f1_news"]))
         for k in ("neg_scalar", "neg_window", "caps_incr", "excl_incr", "contrast_pre", "contrast_post",
                   "concede", "name_damp", "alpha"):
@@ -403,7 +406,10 @@ def write_correction(path, prm, w, cv, n, nnews):
         f.write("features %d\n" % len(w))
         for name, v in zip(tonelib.FEATURE_NAMES, w):
             f.write("weight %s %.8f\n" % (name, v))
+        f.write("# thresholds for articles with a title (fitted on news), then for untitled text (NYT)\n")
         f.write("threshold negative %.4f\nthreshold positive %.4f\n" % (lo, hi))
+        f.write("threshold negative_untitled %.4f\nthreshold positive_untitled %.4f\n"
+                % (cv["lo_untitled"], cv["hi_untitled"]))
 
 
 def main():
@@ -420,12 +426,13 @@ def main():
     prm = dict(DEFAULT_PARAMS)
     tab, src = build_table(data, a.out, BUILD)
     nyt = read_nyt(data)
-    news = read_news(data, a.labels) if BUILD["news_f1_weight"] > 0 or BUILD["use_news"] else []
+    news = read_news(data, a.labels) if BUILD["use_news"] else []
     rows = nyt + news
     cv, (X, D, y) = cross_validate(nyt, news, tab, prm, BUILD)
     print("4-fold CV: NYT non-reserved r %.4f macro-F1 %.4f; news non-reserved macro-F1 %.4f "
-          "(thresholds %.2f %.2f); lexicon feature alone on NYT: r %.4f"
-          % (cv["r"], cv["f1_nyt"], cv["f1_news"], cv["lo"], cv["hi"], cv["r_lex"]))
+          "(thresholds: untitled %.2f %.2f, titled %.2f %.2f); lexicon feature alone on NYT: r %.4f"
+          % (cv["r"], cv["f1_nyt"], cv["f1_news"], cv["lo_untitled"], cv["hi_untitled"], cv["lo"], cv["hi"],
+             cv["r_lex"]))
     if a.cv:
         return
     wv, u = train(X, D, y, list(range(len(rows))), BUILD)

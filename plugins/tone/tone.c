@@ -63,7 +63,8 @@ struct tone_params {
 	double neg_scalar, neg_window, caps_incr, excl_incr, contrast_pre, contrast_post;
 	double concede, name_damp, alpha, boost_decay1, boost_decay2;
 	double w[TONE_NFEAT];
-	double thr_neg, thr_pos;
+	double thr_neg, thr_pos;   /* label thresholds for documents with a title zone (articles) */
+	double thr_neg_u, thr_pos_u; /* ... and for untitled text (single sentences, snippets) */
 	int has_weights;
 };
 
@@ -322,8 +323,8 @@ static void tone_default_params(struct tone_params *p)
 	p->alpha = 15;
 	p->boost_decay1 = 0.95;
 	p->boost_decay2 = 0.9;
-	p->thr_neg = -0.05;
-	p->thr_pos = 0.05;
+	p->thr_neg = p->thr_neg_u = -0.05;
+	p->thr_pos = p->thr_pos_u = 0.05;
 }
 
 /* Read correction.txt: "nttone-correction 1", then "param NAME X", "features N",
@@ -346,7 +347,7 @@ static int tone_load_correction(struct tone_state *s, const char *path, struct n
 	FILE *f = fopen(path, "r");
 	char line[512];
 	long ln = 0;
-	int rc = NT_OK, nweights = 0;
+	int rc = NT_OK, nweights = 0, have_u = 0;
 	if (!f)
 		return tone_set_err(err, NT_EIO, "tone: cannot open correction %s", path);
 	while (fgets(line, sizeof line, f)) {
@@ -406,6 +407,12 @@ static int tone_load_correction(struct tone_state *s, const char *path, struct n
 			s->p.thr_neg = v;
 		} else if (strcmp(word, "threshold") == 0 && strcmp(name, "positive") == 0) {
 			s->p.thr_pos = v;
+		} else if (strcmp(word, "threshold") == 0 && strcmp(name, "negative_untitled") == 0) {
+			s->p.thr_neg_u = v;
+			have_u |= 1;
+		} else if (strcmp(word, "threshold") == 0 && strcmp(name, "positive_untitled") == 0) {
+			s->p.thr_pos_u = v;
+			have_u |= 2;
 		} else {
 			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: unknown line '%s %s'", path, ln, word, name);
 			break;
@@ -414,8 +421,12 @@ static int tone_load_correction(struct tone_state *s, const char *path, struct n
 	fclose(f);
 	if (rc == NT_OK && nweights != TONE_NFEAT)
 		rc = tone_set_err(err, NT_EFORMAT, "%s: %d weights, want %d", path, nweights, TONE_NFEAT);
-	if (rc == NT_OK && !(s->p.thr_neg <= s->p.thr_pos))
-		rc = tone_set_err(err, NT_EFORMAT, "%s: threshold negative > threshold positive", path);
+	if (rc == NT_OK && !(have_u & 1))
+		s->p.thr_neg_u = s->p.thr_neg; /* no separate untitled thresholds: use the others */
+	if (rc == NT_OK && !(have_u & 2))
+		s->p.thr_pos_u = s->p.thr_pos;
+	if (rc == NT_OK && (!(s->p.thr_neg <= s->p.thr_pos) || !(s->p.thr_neg_u <= s->p.thr_pos_u)))
+		rc = tone_set_err(err, NT_EFORMAT, "%s: a negative threshold is above its positive one", path);
 	if (rc == NT_OK && (s->p.alpha <= 0 || s->p.neg_window < 0))
 		rc = tone_set_err(err, NT_EFORMAT, "%s: alpha must be > 0 and neg_window >= 0", path);
 	s->p.has_weights = (rc == NT_OK);
@@ -757,7 +768,7 @@ static int tone_classify(const void *state, const struct nt_doc *doc, struct nt_
 	const struct nt_host *h = s->host;
 	const struct tone_params *p = &s->p;
 	struct tone_result r;
-	double *vals, *sent_sum, conf, margin, nw;
+	double *vals, *sent_sum, conf, margin, nw, lo, hi;
 	int *sent_excl;
 	unsigned char *sent_used;
 	const char *label;
@@ -774,15 +785,22 @@ static int tone_classify(const void *state, const struct nt_doc *doc, struct nt_
 	tone_score(s, doc, vals, sent_sum, sent_excl, sent_used, &r);
 	r.value = tone_value(p, &r);
 
-	if (r.value <= p->thr_neg) {
+	if (doc->zones[NT_ZONE_TITLE].ntokens > 0) {
+		lo = p->thr_neg;
+		hi = p->thr_pos;
+	} else {
+		lo = p->thr_neg_u;
+		hi = p->thr_pos_u;
+	}
+	if (r.value <= lo) {
 		label = "negative";
-		margin = p->thr_neg - r.value;
-	} else if (r.value >= p->thr_pos) {
+		margin = lo - r.value;
+	} else if (r.value >= hi) {
 		label = "positive";
-		margin = r.value - p->thr_pos;
+		margin = r.value - hi;
 	} else {
 		label = "neutral";
-		margin = fmin(r.value - p->thr_neg, p->thr_pos - r.value);
+		margin = fmin(r.value - lo, hi - r.value);
 	}
 	/* confidence: 0.5 at a class boundary, towards 1 with the distance from it */
 	conf = 0.5 + 0.5 * tanh(8.0 * margin);
