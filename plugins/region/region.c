@@ -46,11 +46,11 @@ static const double rg_kind_weight[RG_NKINDS] = {
 	1.0, 1.0, 1.0, 0.75, 0.8, 0.6, 0.8, 0.7, 0.6, 0.6, 0.0
 };
 /* Zone weights: title, dateline and lead weigh most; the trailer of link lists little. */
-static double rg_zone_weight[NT_ZONE_COUNT] = { 2.5, 3.0, 1.6, 1.0, 0.1 };
+static const double rg_zone_weight[NT_ZONE_COUNT] = { 2.5, 3.0, 1.6, 1.0, 0.1 };
 /* Score shape: s = (1 - exp(-mass / rg_k)) * (rg_rel_base + (1 - rg_rel_base) * min(1, 2 * rel)),
  * rel = mass / the article's largest country mass. Tuned on Reuters TRAIN (tests/bench). */
-static double rg_k = 1.0;
-static double rg_rel_base = 0.3;
+static const double rg_k = 1.0;
+static const double rg_rel_base = 0.3;
 
 #define RG_F_UPPER 0x01u  /* U: every token all caps */
 #define RG_F_WORD 0x02u   /* W: also a common word */
