@@ -227,7 +227,7 @@ def main():
         for cap in c.get("capital", []):
             g.add(cap, code, "capital", max(1e4, pop.get(code, 0.0) * 0.05))
         dem = c.get("demonyms", {}).get("eng", {})
-        for d in {dem.get("m", ""), dem.get("f", "")}:
+        for d in dict.fromkeys([dem.get("m", ""), dem.get("f", "")]):
             for part in d.split(", "):
                 if part:
                     g.add(part, code, "demonym", imp)
@@ -278,7 +278,7 @@ def main():
                     die("%s:%d: bad population %r" % (cpath, ln, row["population"]))
                 kind = "capital" if row["capital"] == "primary" else "city"
                 imp = p * (3.0 if kind == "capital" else 1.0)
-                for n in {row["city"], row["city_ascii"]}:
+                for n in dict.fromkeys([row["city_ascii"], row["city"]]):
                     if len(key_of(n)) >= 3:
                         g.add(n, code, kind, imp)
                 adm = row["admin_name"]
