@@ -675,7 +675,8 @@ static int is_headline_line(const char *s, size_t a, size_t e)
 	if (e <= a || e - a > 100)
 		return 0;
 	char last = s[e - 1];
-	return last != '.' && last != '"' && last != '!' && last != '?' && last != ':' &&
+	/* a headline may end in '?' ("What we know?"); prose lines are longer than 100 bytes */
+	return last != '.' && last != '"' && last != '!' && last != ':' &&
 	       !(e - a >= 3 && (unsigned char)s[e - 1] == 0x9D && (unsigned char)s[e - 3] == 0xE2);
 }
 
@@ -768,10 +769,12 @@ static void find_dateline(struct nt_docbuf *b, size_t first)
 				has_paren = 1;
 				continue;
 			}
-			if (c == ',' || c == '/')
-				continue;
+			if (c == ',' || c == '/' || c == '.')
+				continue; /* "PONTIAC, Mich., -" */
 			return;
 		}
+		if (k->flags & NT_TOK_NUMBER)
+			continue; /* "SALVADOR, Feb 26 -" */
 		if (!(k->flags & NT_TOK_WORD) || !(k->flags & NT_TOK_CAP)) {
 			if (has_paren && (k->flags & NT_TOK_WORD))
 				continue; /* "(dpa)" */

@@ -151,6 +151,21 @@ START_TEST(test_zones_title_dateline_lead_body)
 }
 END_TEST
 
+START_TEST(test_wire_datelines)
+{
+	const struct nt_doc *d = build("SALVADOR, Feb 26 - Brazil's cocoa crop rose.\nMore.\n", 0);
+	ck_assert_uint_eq(d->tokens[find(d, "salvador")].zone, NT_ZONE_DATELINE);
+	ck_assert_uint_eq(d->tokens[find(d, "26")].zone, NT_ZONE_DATELINE);
+	ck_assert_uint_eq(d->tokens[find(d, "brazil")].zone, NT_ZONE_LEAD);
+	d = build("PONTIAC, Mich., March 3 - General Motors said.\n", 0);
+	ck_assert_uint_eq(d->tokens[find(d, "mich")].zone, NT_ZONE_DATELINE);
+	ck_assert_uint_eq(d->tokens[find(d, "general")].zone, NT_ZONE_LEAD);
+	/* an ordinary first sentence is no dateline */
+	d = build("Officials said on Monday - in a statement - that talks resumed.\n", 0);
+	ck_assert_uint_eq(d->tokens[0].zone, NT_ZONE_LEAD);
+}
+END_TEST
+
 START_TEST(test_no_title_without_blank_line)
 {
 	const struct nt_doc *d = build("First line of the story\nSecond line of the story.\n", 1);
@@ -165,6 +180,7 @@ START_TEST(test_trailer)
 	                "The two sides met for five hours and agreed to meet again.\n"
 	                "Related Links\n"
 	                "Iran nuclear deal explained\n"
+	                "Will the talks succeed?\n"
 	                "Sign up for our daily newsletter\n";
 	const struct nt_doc *d = build(t, 0);
 	ck_assert_uint_eq(d->tokens[find(d, "talks")].zone, NT_ZONE_LEAD);
@@ -172,6 +188,7 @@ START_TEST(test_trailer)
 	ck_assert_uint_eq(d->tokens[find(d, "related")].zone, NT_ZONE_TRAILER);
 	ck_assert_uint_eq(d->tokens[find(d, "iran")].zone, NT_ZONE_TRAILER);
 	ck_assert_uint_eq(d->tokens[find(d, "newsletter")].zone, NT_ZONE_TRAILER);
+	ck_assert_uint_eq(d->tokens[find(d, "succeed")].zone, NT_ZONE_TRAILER);
 }
 END_TEST
 
@@ -233,6 +250,7 @@ static Suite *docmodel_suite(void)
 	tcase_add_test(tc, test_nul_and_overlong);
 	tcase_add_test(tc, test_sentences_and_abbreviations);
 	tcase_add_test(tc, test_zones_title_dateline_lead_body);
+	tcase_add_test(tc, test_wire_datelines);
 	tcase_add_test(tc, test_no_title_without_blank_line);
 	tcase_add_test(tc, test_trailer);
 	tcase_add_test(tc, test_separate_title_field);
