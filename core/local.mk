@@ -22,3 +22,12 @@ core_newstag_SOURCES = core/main.c core/cli.h \
 	core/cmd_train.c core/cmd_eval.c
 core_newstag_CFLAGS = $(AM_CFLAGS) -pthread
 core_newstag_LDADD = core/libnewstag.la $(CJSON_LIBS) $(PTHREAD_LIBS) $(LIBM)
+
+# configure --enable-static-plugins: every shipped plugin (pkglib_LTLIBRARIES) is
+# preopened into one newstag binary with libnewstag linked statically; the loader
+# finds them by name before any directory. Their own libraries are linked here.
+if NT_STATIC_PLUGINS
+core_newstag_LDFLAGS = -static-libtool-libs $(pkglib_LTLIBRARIES:%=-dlpreopen %)
+core_newstag_LDADD += $(SVM_LIBS) $(LINEAR_LIBS) -lstdc++
+EXTRA_core_newstag_DEPENDENCIES = $(pkglib_LTLIBRARIES)
+endif

@@ -64,3 +64,8 @@ AM_TESTS_ENVIRONMENT += NEWSTAG_TOP_SRCDIR='$(abs_top_srcdir)'; NEWSTAG_CC='$(CC
 	export NEWSTAG_TOP_SRCDIR NEWSTAG_CC;
 TESTS += tests/sdk/rules_facet.sh tests/sdk/trained_facet.sh tests/sdk/outoftree.sh
 EXTRA_DIST += tests/sdk/rules_facet.sh tests/sdk/trained_facet.sh tests/sdk/outoftree.sh
+if NT_STATIC_PLUGINS
+AM_TESTS_ENVIRONMENT += NEWSTAG_STATIC_PLUGINS=1; export NEWSTAG_STATIC_PLUGINS;
+endif
+TESTS += tests/sdk/static.sh
+EXTRA_DIST += tests/sdk/static.sh
