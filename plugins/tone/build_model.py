@@ -191,7 +191,7 @@ def read_nyt(data):
     return rows
 
 
-NEWS_Y = {"negative": -0.25, "neutral": 0.0, "positive": 0.25}
+NEWS_Y = {"negative": -0.4, "neutral": 0.0, "positive": 0.4}
 
 
 def read_news(data, labels):
