@@ -239,14 +239,16 @@ int nt_cmd_train(int argc, char **argv)
 	const char *facet = NULL, *data = NULL, *out = NULL, *plugin = "topic";
 	long seed = 1, folds = 5;
 	int have_seed = 0, have_folds = 0, c, ret = NT_EXIT_OK;
-	cJSON *opts = cJSON_CreateObject();
+	cJSON *opts = cJSON_CreateObject(), *raw = cJSON_CreateObject();
 	struct nt_error err = {0, ""};
 	struct nt_train_set *set = NULL;
 	struct nt_loader *loader = NULL;
 	void *cfg = NULL;
 	const struct nt_module *mod = NULL;
 	memset(&eo, 0, sizeof eo);
-	if (!opts) {
+	if (!opts || !raw) {
+		cJSON_Delete(opts);
+		cJSON_Delete(raw);
 		fprintf(stderr, "newstag train: out of memory\n");
 		return NT_EXIT_INTERNAL;
 	}
@@ -293,11 +295,9 @@ int nt_cmd_train(int argc, char **argv)
 			}
 			memcpy(key, optarg, kl);
 			key[kl] = '\0';
-			cJSON *v = cJSON_ParseWithOpts(eq + 1, NULL, 1); /* the whole value must be JSON */
-			if (!v)
-				v = cJSON_CreateString(eq + 1);
-			cJSON_DeleteItemFromObjectCaseSensitive(opts, key);
-			cJSON_AddItemToObject(opts, key, v);
+			/* the raw text; typed once the plugin's option table is known */
+			cJSON_DeleteItemFromObjectCaseSensitive(raw, key);
+			cJSON_AddItemToObject(raw, key, cJSON_CreateString(eq + 1));
 			break;
 		}
 		case 'h':
@@ -328,6 +328,18 @@ int nt_cmd_train(int argc, char **argv)
 		fprintf(stderr, "newstag train: plugin %s (%s) cannot train models\n", p->name, mod->path);
 		ret = NT_EXIT_PLUGIN;
 		goto done;
+	}
+	/* --set KEY=VALUE: a string for string and path options, JSON otherwise */
+	const cJSON *rv;
+	cJSON_ArrayForEach(rv, raw)
+	{
+		const struct nt_option *o = train_find_option(p, rv->string);
+		cJSON *v = NULL;
+		if (!o || (o->type != NT_OPT_STRING && o->type != NT_OPT_PATH))
+			v = cJSON_ParseWithOpts(rv->valuestring, NULL, 1); /* the whole value must be JSON */
+		if (!v)
+			v = cJSON_CreateString(rv->valuestring);
+		cJSON_AddItemToObject(opts, rv->string, v);
 	}
 	/* seed, folds and the data digest go to the plugin when it declares them */
 	if (train_find_option(p, "seed") && !cJSON_GetObjectItemCaseSensitive(opts, "seed"))
@@ -381,5 +393,6 @@ done:
 	nt_loader_free(loader);
 	nt_cli_engine_options_free(&eo);
 	cJSON_Delete(opts);
+	cJSON_Delete(raw);
 	return ret;
 }

@@ -139,15 +139,7 @@ static void tt_progress(struct tt *t)
 /* Extract and count features of every document; fill the document-frequency table. */
 static int tt_collect(struct tt *t)
 {
-	size_t maxocc = 1;
-	for (size_t i = 0; i < t->n; i++) {
-		const struct nt_doc *d = t->host->train_doc(t->set, i);
-		if (!d)
-			return tp_err(t->err, NT_EINTERNAL, "training document %zu missing", i);
-		size_t b = tp_occ_bound(d, &t->fs);
-		if (b > maxocc)
-			maxocc = b;
-	}
+	size_t maxocc = 4096;
 	struct tp_occ *occ = malloc(maxocc * sizeof *occ);
 	t->doff = malloc(t->n * sizeof *t->doff);
 	t->dcnt = malloc(t->n * sizeof *t->dcnt);
@@ -158,7 +150,22 @@ static int tt_collect(struct tt *t)
 		return tp_err(t->err, NT_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < t->n; i++) {
+		/* documents are used one at a time: the set may build them on demand */
 		const struct nt_doc *d = t->host->train_doc(t->set, i);
+		if (!d) {
+			free(occ);
+			return tp_err(t->err, NT_ENOMEM, "training document %zu could not be built", i);
+		}
+		size_t bound = tp_occ_bound(d, &t->fs);
+		if (bound > maxocc) {
+			struct tp_occ *p = realloc(occ, bound * sizeof *occ);
+			if (!p) {
+				free(occ);
+				return tp_err(t->err, NT_ENOMEM, "out of memory");
+			}
+			occ = p;
+			maxocc = bound;
+		}
 		size_t no = tp_extract(d, &t->fs, occ);
 		qsort(occ, no, sizeof *occ, tt_occ_cmp);
 		if (t->ndfs + no > t->capdfs) {
@@ -222,9 +229,12 @@ static int tt_vectors(struct tt *t)
 		t->vocab[i]->idx = (long)i;
 	t->x = malloc(t->n * sizeof *t->x);
 	t->xspace = malloc((t->ndfs + 2 * t->n) * sizeof *t->xspace);
-	t->sx = malloc(t->n * sizeof *t->sx);
-	t->sxspace = malloc((t->ndfs + t->n) * sizeof *t->sxspace);
-	if (!t->x || !t->xspace || !t->sx || !t->sxspace)
+	int svm = t->kernel != TK_LIBLINEAR; /* libsvm rows only when libsvm trains */
+	if (svm) {
+		t->sx = malloc(t->n * sizeof *t->sx);
+		t->sxspace = malloc((t->ndfs + t->n) * sizeof *t->sxspace);
+	}
+	if (!t->x || !t->xspace || (svm && (!t->sx || !t->sxspace)))
 		return tp_err(t->err, NT_ENOMEM, "out of memory");
 	size_t pos = 0, spos = 0;
 	double N = (double)t->n;
@@ -254,20 +264,24 @@ static int tt_vectors(struct tt *t)
 			row[b] = v;
 		}
 		norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
-		struct svm_node *srow = t->sxspace + spos;
+		struct svm_node *srow = svm ? t->sxspace + spos : NULL;
 		for (size_t a = 0; a < k; a++) {
 			row[a].value *= norm;
-			srow[a].index = row[a].index;
-			srow[a].value = row[a].value;
+			if (srow) {
+				srow[a].index = row[a].index;
+				srow[a].value = row[a].value;
+			}
 		}
 		row[k].index = (int)t->nvocab + 1; /* bias feature */
 		row[k].value = 1.0;
 		row[k + 1].index = -1;
 		row[k + 1].value = 0;
-		srow[k].index = -1;
-		srow[k].value = 0;
+		if (srow) {
+			srow[k].index = -1;
+			srow[k].value = 0;
+			t->sx[i] = srow;
+		}
 		t->x[i] = row;
-		t->sx[i] = srow;
 		pos += k + 2;
 		spos += k + 1;
 	}
@@ -582,32 +596,83 @@ static int tt_single_c(struct tt *t, struct tt_res *res, const double *alldec)
 
 /* ---------------------------------------------------------------- writing */
 
-static int tt_write_vocab(struct tt *t, const char *path)
+static int tt_doc_cmp(const void *a, const void *b)
 {
-	FILE *fp = fopen(path, "w");
-	if (!fp)
-		return tp_err(t->err, NT_EIO, "%s: %s", path, strerror(errno));
-	double N = (double)t->n;
-	fprintf(fp, "%s %d %zu\n", TP_VOCAB_MAGIC, TP_FORMAT_VERSION, t->nvocab);
-	for (size_t i = 0; i < t->nvocab; i++) {
-		const struct tt_feat *f = t->vocab[i];
+	const struct tt_feat *x = *(struct tt_feat *const *)a, *y = *(struct tt_feat *const *)b;
+	if (x->doc != y->doc)
+		return x->doc < y->doc ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* The text column of the vocabulary: the folded token(s) of one occurrence of each
+ * feature. Documents are visited in order, each built once. texts[i] is malloc'd. */
+static int tt_vocab_texts(struct tt *t, char **texts)
+{
+	struct tt_feat **byd = malloc(t->nvocab * sizeof *byd);
+	if (!byd)
+		return NT_ENOMEM;
+	memcpy(byd, t->vocab, t->nvocab * sizeof *byd);
+	qsort(byd, t->nvocab, sizeof *byd, tt_doc_cmp);
+	for (size_t v = 0; v < t->nvocab; v++) {
+		const struct tt_feat *f = byd[v];
 		const struct nt_doc *d = t->host->train_doc(t->set, f->doc);
-		double idf = log((1.0 + N) / (1.0 + f->df)) + 1.0;
-		fprintf(fp, "%016llx\t%.9g\t%u\t", (unsigned long long)f->h, idf, (unsigned)f->df);
+		if (!d) {
+			free(byd);
+			return NT_ENOMEM;
+		}
+		size_t len = 32;
+		for (uint32_t k = f->tok; k <= f->tok2; k++)
+			len += d->tokens[k].norm_len + 1u;
+		char *s = malloc(len), *p = s;
+		if (!s) {
+			free(byd);
+			return NT_ENOMEM;
+		}
 		if (f->tok == f->tok2 && d->tokens[f->tok].hash != f->h)
-			fputs("(character n-gram of) ", fp);
+			p += sprintf(p, "(character n-gram of) ");
 		for (uint32_t k = f->tok; k <= f->tok2; k++) {
 			const struct nt_token *tk = &d->tokens[k];
 			if (!(tk->flags & (NT_TOK_WORD | NT_TOK_NUMBER)))
 				continue;
 			if (k != f->tok)
-				fputc(' ', fp);
-			const char *s = NT_TOKEN_NORM(d, k);
+				*p++ = ' ';
+			const char *src = NT_TOKEN_NORM(d, k);
 			for (size_t c = 0; c < tk->norm_len; c++)
-				fputc(s[c] == '\t' || s[c] == '\n' ? ' ' : s[c], fp);
+				*p++ = src[c] == '\t' || src[c] == '\n' ? ' ' : src[c];
 		}
-		fputc('\n', fp);
+		*p = '\0';
+		texts[f->idx] = s;
 	}
+	free(byd);
+	return NT_OK;
+}
+
+static int tt_write_vocab(struct tt *t, const char *path)
+{
+	char **texts = calloc(t->nvocab, sizeof *texts);
+	if (!texts || tt_vocab_texts(t, texts) != NT_OK) {
+		if (texts)
+			for (size_t i = 0; i < t->nvocab; i++)
+				free(texts[i]);
+		free(texts);
+		return tp_err(t->err, NT_ENOMEM, "out of memory");
+	}
+	FILE *fp = fopen(path, "w");
+	if (!fp) {
+		for (size_t i = 0; i < t->nvocab; i++)
+			free(texts[i]);
+		free(texts);
+		return tp_err(t->err, NT_EIO, "%s: %s", path, strerror(errno));
+	}
+	double N = (double)t->n;
+	fprintf(fp, "%s %d %zu\n", TP_VOCAB_MAGIC, TP_FORMAT_VERSION, t->nvocab);
+	for (size_t i = 0; i < t->nvocab; i++) {
+		const struct tt_feat *f = t->vocab[i];
+		double idf = log((1.0 + N) / (1.0 + f->df)) + 1.0;
+		fprintf(fp, "%016llx\t%.9g\t%u\t%s\n", (unsigned long long)f->h, idf, (unsigned)f->df, texts[i]);
+		free(texts[i]);
+	}
+	free(texts);
 	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0) {
 		fclose(fp);
 		return tp_err(t->err, NT_EIO, "%s: write error", path);
@@ -899,6 +964,8 @@ int tp_train(const struct nt_host *host, const void *config, const char *facet, 
 	}
 	if ((rc = tt_collect(&t)) || (rc = tt_vectors(&t)))
 		goto done;
+	free(t.dfs); /* the rows hold everything from here on */
+	t.dfs = NULL;
 	/* folds: a seeded shuffle, then round robin */
 	t.fold = malloc(t.n * sizeof *t.fold);
 	size_t *perm = malloc(t.n * sizeof *perm);
