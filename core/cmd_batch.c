@@ -226,6 +226,24 @@ static void add_warning(cJSON *rec, const char *code, const char *msg, long long
 	cJSON_AddItemToArray(w, o);
 }
 
+/* Rewrite each JSON escape \u0000 in s[0, n) to \uFFFD in place (same length), so a
+ * NUL in a string cannot silently cut the text short (cJSON strings end at a NUL).
+ * Returns how many were rewritten. */
+static size_t nul_escapes_to_fffd(char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && i + 5 < n && memcmp(s + i + 2, "0000", 4) == 0) {
+			memcpy(s + i + 2, "FFFD", 4);
+			count++;
+		}
+		i++; /* skip the escaped character (so \\u0000 stays text) */
+	}
+	return count;
+}
+
 /* Tag one item into it->out. Runs on a worker thread, without the lock. */
 static void process(struct batch *b, struct item *it)
 {
@@ -239,6 +257,7 @@ static void process(struct batch *b, struct item *it)
 	cJSON *obj = NULL;
 	char *id = NULL;
 	long long first_bad = -1;
+	size_t nuls = 0;
 	size_t repaired = nt_utf8_repair(it->data, it->len, &first_bad);
 	if (it->is_file) {
 		id = nt_strdup(it->id);
@@ -261,6 +280,7 @@ static void process(struct batch *b, struct item *it)
 		}
 	} else {
 		const char *end = NULL;
+		nuls = nul_escapes_to_fffd(it->data, it->len);
 		obj = cJSON_ParseWithLengthOpts(it->data, it->len + 1, &end, 1);
 		const char *code = NULL;
 		if (!obj) {
@@ -346,6 +366,11 @@ static void process(struct batch *b, struct item *it)
 			snprintf(msg, sizeof msg, "%zu invalid UTF-8 byte%s in the line replaced by '?', the first at byte %lld",
 			         repaired, repaired == 1 ? "" : "s", first_bad);
 			add_warning(rec, "invalid-utf8-line", msg, first_bad);
+		}
+		if (nuls) {
+			snprintf(msg, sizeof msg, "%zu \\u0000 escape%s in the line replaced by U+FFFD", nuls,
+			         nuls == 1 ? "" : "s");
+			add_warning(rec, "nul-escape", msg, -1);
 		}
 		it->out = cJSON_PrintUnformatted(rec);
 		cJSON_Delete(rec);

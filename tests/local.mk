@@ -69,3 +69,8 @@ AM_TESTS_ENVIRONMENT += NEWSTAG_STATIC_PLUGINS=1; export NEWSTAG_STATIC_PLUGINS;
 endif
 TESTS += tests/sdk/static.sh
 EXTRA_DIST += tests/sdk/static.sh
+
+# hardening (issue 8): hostile input through the CLI; fuzz targets, lint and valgrind
+# scripts are run by .ci/run, not by make check
+TESTS += tests/hostile.sh
+EXTRA_DIST += tests/hostile.sh tests/fuzz
