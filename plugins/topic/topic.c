@@ -1135,7 +1135,7 @@ static const struct nt_plugin tp_plugin = {
 	NT_PLUGIN_HEADER,
 	.name = TP_NAME,
 	.version = TP_VERSION,
-	.description = "topic classifier: TF-IDF word and bigram features, one-vs-rest SVMs, Platt probabilities",
+	.description = "topic classifier: TF-IDF word and bigram features, one-vs-rest linear SVMs (NBSVM) or libsvm kernels, Platt probabilities",
 	.facets = tp_facets,
 	.options = tp_options,
 	.config_size = sizeof(struct tp_config),
