@@ -47,7 +47,7 @@ else
 	exit 1
 fi
 NT=$PREFIX/bin/newstag
-for f in bin/newstag include/newstag/newstag.h include/newstag/plugin.h lib/pkgconfig/newstag.pc \
+for f in bin/newstag include/newstag/newstag.h share/doc/newstag/plugins/README.md include/newstag/plugin.h lib/pkgconfig/newstag.pc \
 	lib/newstag/example.so lib/newstag/rules.so share/newstag/models/pipeline.json \
 	share/man/man1/newstag.1; do
 	[ -f "$PREFIX/$f" ] || { echo "# missing $PREFIX/$f" >>"$T/missing"; }
@@ -75,8 +75,19 @@ else
 	bad "installed newstag tags with no flags" "$T/err"
 fi
 
-# ---- 2. build the example plugin out of tree: pkg-config and cc only
-cp "$SRC/plugins/example/example.c" "$T/oot/example.c"
+# the guide and the example are installed; the guide's listing is the example itself
+DOC=$PREFIX/share/doc/newstag/plugins
+awk '/^<!-- example.c: begin/ {on = 1; next} /^<!-- example.c: end/ {on = 0} on' "$DOC/README.md" |
+	sed '1d;$d' >"$T/listing.c"
+if [ -f "$DOC/example.c" ] && cmp -s "$T/listing.c" "$DOC/example.c"; then
+	ok "installed guide and example.c; the guide's listing equals example.c"
+else
+	diff "$T/listing.c" "$DOC/example.c" >"$T/err" 2>&1
+	bad "installed guide's listing equals example.c" "$T/err"
+fi
+
+# ---- 2. build the example plugin out of tree from the installed copy: pkg-config and cc only
+cp "$DOC/example.c" "$T/oot/example.c"
 if (cd "$T/oot" && $CC -shared -fPIC $(pkg-config --cflags newstag) example.c -o example.so \
 	$(pkg-config --libs newstag)) >"$T/err" 2>&1; then
 	ok "cc -shared -fPIC \$(pkg-config --cflags newstag) example.c -o example.so \$(pkg-config --libs newstag)"
