@@ -163,14 +163,14 @@ static cJSON *tc_tag(struct nt_engine *e, const char *title, const char *text)
 
 START_TEST(test_train_writes_model)
 {
-	char p[400];
+	char p[1024];
 	const char *files[] = {"manifest.json", "vocab.tsv", "label-000.model", "label-001.model", "label-002.model"};
 	for (size_t i = 0; i < 5; i++) {
 		struct stat st;
-		snprintf(p, sizeof p, "%s/%s", tc_model, files[i]);
+		snprintf(p, sizeof p, "%.300s/%s", tc_model, files[i]);
 		ck_assert_msg(stat(p, &st) == 0 && st.st_size > 0, "%s missing", p);
 	}
-	snprintf(p, sizeof p, "%s/manifest.json", tc_model);
+	snprintf(p, sizeof p, "%.300s/manifest.json", tc_model);
 	char *m = tc_slurp(p);
 	cJSON *j = cJSON_Parse(m);
 	ck_assert_ptr_nonnull(j);
@@ -180,7 +180,7 @@ START_TEST(test_train_writes_model)
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "labels")), 3);
 	cJSON_Delete(j);
 	free(m);
-	snprintf(p, sizeof p, "%s/train.out", tc_dir);
+	snprintf(p, sizeof p, "%.300s/train.out", tc_dir);
 	m = tc_slurp(p);
 	ck_assert_ptr_nonnull(strstr(m, "space"));
 	ck_assert_ptr_nonnull(strstr(m, "precision"));
@@ -190,15 +190,15 @@ END_TEST
 
 START_TEST(test_train_deterministic)
 {
-	char out[400], a[400], b[400];
-	snprintf(out, sizeof out, "%s/again", tc_dir);
+	char out[1024], a[400], b[400];
+	snprintf(out, sizeof out, "%.300s/again", tc_dir);
 	ck_assert_int_eq(tc_run("%s train --facet subject --data %s --out %s --seed 3 >/dev/null 2>&1", tc_bin(),
 	                        tc_data, out),
 	                 0);
 	const char *files[] = {"manifest.json", "vocab.tsv", "label-001.model"};
 	for (size_t i = 0; i < 3; i++) {
-		snprintf(a, sizeof a, "%s/%s", tc_model, files[i]);
-		snprintf(b, sizeof b, "%s/%s", out, files[i]);
+		snprintf(a, sizeof a, "%.300s/%s", tc_model, files[i]);
+		snprintf(b, sizeof b, "%.300s/%s", out, files[i]);
 		char *x = tc_slurp(a), *y = tc_slurp(b);
 		ck_assert_msg(x && y && strcmp(x, y) == 0, "%s differs between two runs with the same seed", files[i]);
 		free(x);
@@ -260,8 +260,8 @@ END_TEST
 
 START_TEST(test_eval_json)
 {
-	char out[400];
-	snprintf(out, sizeof out, "%s/eval.json", tc_dir);
+	char out[1024];
+	snprintf(out, sizeof out, "%.300s/eval.json", tc_dir);
 	ck_assert_int_eq(tc_run("%s eval --config %s --model %s --data %s --json >%s 2>/dev/null", tc_bin(), tc_config,
 	                        tc_model, tc_data, out),
 	                 0);
@@ -296,8 +296,8 @@ END_TEST
 
 START_TEST(test_train_bad_input)
 {
-	char err[400];
-	snprintf(err, sizeof err, "%s/bad.err", tc_dir);
+	char err[1024];
+	snprintf(err, sizeof err, "%.300s/bad.err", tc_dir);
 	ck_assert_int_eq(tc_run("%s train --facet subject --data %s --out %s/badmodel >/dev/null 2>%s", tc_bin(),
 	                        tc_bad, tc_dir, err),
 	                 3);
@@ -313,14 +313,14 @@ END_TEST
 
 START_TEST(test_kernel_model)
 {
-	char out[400];
-	snprintf(out, sizeof out, "%s/rbf", tc_dir);
+	char out[1024];
+	snprintf(out, sizeof out, "%.300s/rbf", tc_dir);
 	ck_assert_int_eq(tc_run("%s train --facet subject --data %s --out %s --set kernel=rbf --set c_grid=1,10 "
 	                        ">/dev/null 2>&1",
 	                        tc_bin(), tc_data, out),
 	                 0);
-	char p[400];
-	snprintf(p, sizeof p, "%s/label-001.model", out);
+	char p[1024];
+	snprintf(p, sizeof p, "%.300s/label-001.model", out);
 	char *s = tc_slurp(p);
 	ck_assert_ptr_nonnull(strstr(s, "kernel_type rbf"));
 	free(s);
@@ -339,7 +339,7 @@ END_TEST
 /* Copy the trained model to dir/name and return its path in out. */
 static void tc_copy_model(const char *name, char *out, size_t n)
 {
-	snprintf(out, n, "%s/%s", tc_dir, name);
+	snprintf(out, n, "%.300s/%s", tc_dir, name);
 	ck_assert_int_eq(tc_run("rm -rf %s && cp -r %s %s", out, tc_model, out), 0);
 }
 
@@ -357,7 +357,7 @@ static void tc_expect_fail(const char *dir, const char *want)
 
 START_TEST(test_damaged_truncated)
 {
-	char d[400];
+	char d[1024];
 	tc_copy_model("trunc", d, sizeof d);
 	/* cut the support vector line in the middle (libsvm itself would crash on some cuts) */
 	ck_assert_int_eq(tc_run("f=%s/label-001.model; n=$(wc -c <$f); truncate -s $((n / 2)) $f", d), 0);
@@ -373,7 +373,7 @@ END_TEST
 
 START_TEST(test_damaged_empty)
 {
-	char d[400];
+	char d[1024];
 	tc_copy_model("empty", d, sizeof d);
 	ck_assert_int_eq(tc_run(": > %s/label-002.model", d), 0);
 	tc_expect_fail(d, "empty file");
@@ -388,7 +388,7 @@ END_TEST
 
 START_TEST(test_damaged_garbage)
 {
-	char d[400];
+	char d[1024];
 	tc_copy_model("garbage", d, sizeof d);
 	ck_assert_int_eq(tc_run("head -c 3000 /dev/urandom > %s/label-000.model", d), 0);
 	tc_expect_fail(d, "label-000.model");
@@ -406,7 +406,7 @@ END_TEST
 
 START_TEST(test_damaged_version)
 {
-	char d[400];
+	char d[1024];
 	tc_copy_model("version", d, sizeof d);
 	ck_assert_int_eq(tc_run("sed -i 's/\"version\":[^,]*,/\"version\": 99,/' %s/manifest.json", d), 0);
 	tc_expect_fail(d, "version 99");
