@@ -56,6 +56,29 @@ def read_eval():
     return items
 
 
+def read_eval_agnews():
+    """The reserved AG News rows of tests/bench/labels/eval-agnews.tsv (2004 news: middle-east only)."""
+    import csv, gzip, html
+    path = "/work/shared/data/agnews/test.csv.gz"
+    if not os.path.exists(path):
+        return []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    clean = lambda s: re.sub(r"\s+", " ", html.unescape(re.sub(r" ?#(\d+);", lambda m: chr(int(m.group(1))),
+                                                                s).replace("\\", " "))).strip()
+    items = []
+    with open(os.path.join(HERE, "labels", "eval-agnews.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            idx, _countries, topics, _tone = line.rstrip("\n").split("\t")
+            idx = int(idx)
+            assert idx % 4 == 0, "eval row %d is not in the reserved pool" % idx
+            items.append({"id": "agnews-%d" % idx, "title": clean(rows[idx][1]), "text": clean(rows[idx][2]),
+                          "labels": {"topic": [t for t in topics.split(",") if t]}})
+    return items
+
+
 def prf(tp, fp, fn):
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -96,7 +119,12 @@ def main():
     ap.add_argument("--model", default=os.path.join(TOP, "models", "topic"))
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
-    items = read_eval()
+    for name, items in (("recent-news", read_eval()), ("agnews", read_eval_agnews())):
+        if items:
+            report(a, name, items)
+
+
+def report(a, name, items):
     tmp = tempfile.mkdtemp(prefix="newstag-topic-eval-")
     path = os.path.join(tmp, "eval.jsonl")
     with open(path, "w", encoding="utf-8") as f:
@@ -116,9 +144,9 @@ def main():
         os.unlink(os.path.join(tmp, fn))
     os.rmdir(tmp)
     if a.json:
-        print(json.dumps(results, indent=1))
+        print(json.dumps({name: results}, indent=1))
         return
-    print("reserved recent-news items: %d (tests/bench/labels/eval-recent-news.tsv)" % len(items))
+    print("reserved %s items: %d (tests/bench/labels/eval-%s.tsv)" % (name, len(items), name))
     print("%-18s %-16s %9s %9s %9s %8s" % ("system", "label", "precision", "recall", "F1", "support"))
     for name, res in results.items():
         for lab in TOPICS:
