@@ -516,17 +516,22 @@ struct tone_boost {
 /* The score of one document: the features and components of struct tone_result. */
 struct tone_result {
 	double total, pos, neg, learned, mean_c, sd;
-	int npos, nneg, nwords, nsent;
+	int npos, nneg, nwords, nsent, allcaps;
 	double value;
 };
 
+/* Nonzero for clause punctuation (ends negation and booster reach): , ; : . ! ? ( ) and the
+ * em and en dashes. p is a punctuation token's folded form. */
 static int tone_is_clause_punct(const char *p)
 {
-	if (p[1] == 0)
-		return strchr(",;:.!?()", p[0]) != NULL;
-	/* em dash U+2014, en dash U+2013 */
-	return (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
-	       ((unsigned char)p[2] == 0x94 || (unsigned char)p[2] == 0x93) && p[3] == 0;
+	switch (p[0]) {
+	case ',': case ';': case ':': case '.': case '!': case '?': case '(': case ')':
+		return p[1] == 0;
+	case '\xE2': /* U+2014 em dash, U+2013 en dash */
+		return p[1] == '\x80' && (p[2] == '\x94' || p[2] == '\x93') && p[3] == 0;
+	default:
+		return 0;
+	}
 }
 
 static int tone_token_used(const struct nt_token *t)
@@ -534,60 +539,59 @@ static int tone_token_used(const struct nt_token *t)
 	return t->zone != NT_ZONE_TRAILER && t->zone != NT_ZONE_DATELINE;
 }
 
-/* Score doc into r; vals (ntokens doubles) receive each token's final contribution;
- * sent_sum/sent_excl are nsentences scratch arrays. Pure function of state and doc. */
-static void tone_score(const struct tone_state *s, const struct nt_doc *doc, double *vals,
-                       double *sent_sum, int *sent_excl, unsigned char *sent_used,
-                       struct tone_result *r)
+/* One pass of the scorer with a given ALL-CAPS differential (see tone_score). Sets
+ * *caps_used when an ALL-CAPS bonus was applied. */
+static void tone_score_pass(const struct tone_state *s, const struct nt_doc *doc, double *vals,
+                            double *sent_sum, int *sent_excl, unsigned char *sent_used,
+                            struct tone_result *r, int cap_diff, int *caps_used)
 {
 	const struct tone_params *p = &s->p;
 	size_t i, nt = doc->ntokens, j;
-	int nw = 0, allcaps = 0, cap_diff, neg_left = 0, nboost = 0, concede_open = 0;
-	int first_word_seen = 0;
-	long cur = -1, contrast_at = -1;
+	int nw = 0, allcaps = 0, neg_left = 0, nboost = 0, concede_open = 0;
+	int first_word_seen = 0, prev_head = 0;
+	long cur = -1, contrast_at = -1, prev_idx = -1;
 	size_t sent_start = 0;
-	int prev_head = 0;
-	long prev_idx = -1;
 	struct tone_boost boost[3];
 	double learned = 0;
 
 	memset(r, 0, sizeof *r);
-	for (i = 0; i < nt; i++) {
-		const struct nt_token *t = &doc->tokens[i];
-		vals[i] = 0;
-		if (!tone_token_used(t) || !(t->flags & NT_TOK_WORD))
-			continue;
-		nw++;
-		if (t->flags & NT_TOK_UPPER)
-			allcaps++;
-	}
-	cap_diff = (nw - allcaps > 0) && (nw - allcaps < nw);
+	*caps_used = 0;
 	for (j = 0; j < doc->nsentences; j++) {
 		sent_sum[j] = 0;
 		sent_excl[j] = 0;
 		sent_used[j] = 0;
 	}
 
+	/* close a sentence: contrast weights, its sum, and the positive/negative totals */
 #define TONE_CLOSE_SENTENCE(endi)                                                   \
 	do {                                                                      \
 		size_t k_;                                                        \
 		double tot_ = 0;                                                  \
 		for (k_ = sent_start; k_ < (endi); k_++) {                        \
 			double v_ = vals[k_];                                     \
-			if (contrast_at >= 0 && v_ != 0) {                        \
+			if (v_ == 0)                                              \
+				continue;                                         \
+			if (contrast_at >= 0) {                                   \
 				v_ *= ((long)k_ < contrast_at) ? p->contrast_pre : p->contrast_post; \
 				vals[k_] = v_;                                    \
 			}                                                         \
 			tot_ += v_;                                               \
+			if (v_ > 0) {                                             \
+				r->pos += v_;                                     \
+				r->npos++;                                        \
+			} else {                                                  \
+				r->neg -= v_;                                     \
+				r->nneg++;                                        \
+			}                                                         \
 		}                                                                 \
 		sent_sum[cur] = tot_;                                             \
 	} while (0)
 
 	for (i = 0; i < nt; i++) {
 		const struct nt_token *t = &doc->tokens[i];
-		const char *norm;
 		const struct tone_entry *e, *u;
 		int kind;
+		vals[i] = 0;
 		if (!tone_token_used(t))
 			continue;
 		if ((long)t->sentence != cur) {
@@ -604,11 +608,11 @@ static void tone_score(const struct tone_state *s, const struct nt_doc *doc, dou
 			prev_idx = -1;
 			first_word_seen = 0;
 		}
-		norm = NT_TOKEN_NORM(doc, i);
 		if (t->flags & NT_TOK_PUNCT) {
-			if (norm[0] == '!' && norm[1] == 0)
-				sent_excl[cur]++;
+			const char *norm = NT_TOKEN_NORM(doc, i);
 			if (tone_is_clause_punct(norm)) {
+				if (norm[0] == '!')
+					sent_excl[cur]++;
 				neg_left = 0;
 				nboost = 0;
 				if (concede_open && norm[0] == ',')
@@ -620,7 +624,25 @@ static void tone_score(const struct tone_state *s, const struct nt_doc *doc, dou
 			prev_head = 0;
 			continue;
 		}
+		nw++;
+		if (t->flags & NT_TOK_UPPER)
+			allcaps++;
 		u = tone_find(s, t->hash);
+		if (!u && !prev_head) {
+			/* fast path: a word with no entry only moves the windows on */
+			if (neg_left > 0)
+				neg_left--;
+			if (nboost) {
+				int k, m = 0;
+				for (k = 0; k < nboost; k++)
+					if (++boost[k].dist <= 2)
+						boost[m++] = boost[k];
+				nboost = m;
+			}
+			first_word_seen = 1;
+			prev_idx = (long)i;
+			continue;
+		}
 		e = u;
 		if (prev_head) {
 			const struct tone_entry *be = tone_find(s, tone_pair(doc->tokens[prev_idx].hash, t->hash));
@@ -658,14 +680,18 @@ static void tone_score(const struct tone_state *s, const struct nt_doc *doc, dou
 			if ((t->flags & NT_TOK_CAP) && !(t->flags & NT_TOK_UPPER) && first_word_seen &&
 			    t->zone != NT_ZONE_TITLE)
 				v *= p->name_damp;
-			if ((t->flags & NT_TOK_UPPER) && cap_diff)
+			if ((t->flags & NT_TOK_UPPER) && cap_diff) {
 				v += (v > 0) ? p->caps_incr : -p->caps_incr;
+				*caps_used = 1;
+			}
 			for (k = 0; k < nboost; k++) {
 				double sc = (v >= 0) ? boost[k].value : -boost[k].value;
 				double decay = boost[k].dist <= 0 ? 1.0 :
 				               boost[k].dist == 1 ? p->boost_decay1 : p->boost_decay2;
-				if (boost[k].upper && cap_diff)
+				if (boost[k].upper && cap_diff) {
 					sc += (v > 0) ? p->caps_incr : -p->caps_incr;
+					*caps_used = 1;
+				}
 				v += sc * decay;
 			}
 			if (neg_left > 0)
@@ -676,13 +702,11 @@ static void tone_score(const struct tone_state *s, const struct nt_doc *doc, dou
 		}
 		if (kind != TK_NEGATOR && kind != TK_BOOSTER && neg_left > 0)
 			neg_left--;
-		{
+		if (nboost) {
 			int k, m = 0;
-			for (k = 0; k < nboost; k++) {
-				boost[k].dist++;
-				if (boost[k].dist <= 2)
+			for (k = 0; k < nboost; k++)
+				if (++boost[k].dist <= 2)
 					boost[m++] = boost[k];
-			}
 			nboost = m;
 		}
 		first_word_seen = 1;
@@ -716,17 +740,23 @@ static void tone_score(const struct tone_state *s, const struct nt_doc *doc, dou
 		r->mean_c = ns ? sum_c / ns : 0;
 		r->sd = ns ? sqrt(fmax(0.0, sum_c2 / ns - r->mean_c * r->mean_c)) : 0;
 	}
-	for (i = 0; i < nt; i++) {
-		if (vals[i] > 0) {
-			r->pos += vals[i];
-			r->npos++;
-		} else if (vals[i] < 0) {
-			r->neg -= vals[i];
-			r->nneg++;
-		}
-	}
 	r->nwords = nw;
+	r->allcaps = allcaps;
 	r->learned = learned;
+}
+
+/* Score doc into r; vals (ntokens doubles) receive each token's final contribution;
+ * sent_sum/sent_excl/sent_used are nsentences scratch arrays. Pure function of state and
+ * doc. One pass over the tokens; a second one only for a text whose words are ALL in capitals
+ * and that used an ALL-CAPS bonus (the bonus applies only when some words are not). */
+static void tone_score(const struct tone_state *s, const struct nt_doc *doc, double *vals,
+                       double *sent_sum, int *sent_excl, unsigned char *sent_used,
+                       struct tone_result *r)
+{
+	int caps_used;
+	tone_score_pass(s, doc, vals, sent_sum, sent_excl, sent_used, r, 1, &caps_used);
+	if (caps_used && !(r->nwords - r->allcaps > 0 && r->nwords - r->allcaps < r->nwords))
+		tone_score_pass(s, doc, vals, sent_sum, sent_excl, sent_used, r, 0, &caps_used);
 }
 
 /* The correction model's features (same order as tonelib.features()). */
