@@ -184,12 +184,17 @@ static int cp_is_space(unsigned cp)
 
 /* ---------------------------------------------------------------- character classes */
 
-enum { C_SPACE = 0, C_NL, C_LETTER, C_UPPER, C_DIGIT, C_PUNCT, C_HIGH, C_APOS, C_DOT };
+/* C_SPACE and C_NL come first (the tokenizer tests k <= C_NL); C_END is the NUL after the text. */
+enum { C_SPACE = 0, C_NL, C_LETTER, C_UPPER, C_DIGIT, C_PUNCT, C_HIGH, C_APOS, C_DOT, C_END };
 
 static unsigned char cls[256];
 static unsigned char lower_tab[256];
 static unsigned char alnum_tab[256]; /* ASCII letters and digits -> folded byte, else 0 */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+/* bytes after a run of ASCII letters and digits that may continue a word or change its
+ * folded form: apostrophe, dot and the lead bytes of non-ASCII characters */
+static unsigned char word_more[256];
+static void init_abbrevs(void);
 
 static void init_tables(void)
 {
@@ -218,7 +223,10 @@ static void init_tables(void)
 		cls[c] = k;
 		lower_tab[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
 		alnum_tab[c] = (k == C_LETTER || k == C_UPPER || k == C_DIGIT) ? lower_tab[c] : 0;
+		word_more[c] = c == '\'' || c == '.' || c >= 0x80;
 	}
+	cls[0] = C_END;
+	init_abbrevs();
 }
 
 /* Classify the character at p (n bytes left): its class and byte length; for
@@ -300,7 +308,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 /* Tokenizer state for one source string. */
 struct tokctx {
 	struct nt_docbuf *b;
-	const unsigned char *s;
+	const unsigned char *s; /* NUL terminated at s[n], no other NUL (repaired) */
 	size_t n;
 	uint8_t src;
 	/* zone boundaries in bytes (for NT_SRC_TEXT) */
@@ -308,6 +316,7 @@ struct tokctx {
 	int cur_zone;    /* zone of the open sentence, -1 before the first */
 	int sent_break;  /* the next word may start a new sentence ('.', '!', '?') */
 	int force_break; /* the next token starts a new sentence (newline) */
+	size_t nwords;   /* word and number tokens pushed so far */
 };
 
 static inline uint8_t zone_of(const struct tokctx *t, size_t off)
@@ -323,22 +332,66 @@ static inline uint8_t zone_of(const struct tokctx *t, size_t off)
 	return NT_ZONE_BODY;
 }
 
+/* The first zone boundary after off: zone_of() is constant on [off, zone_limit(off)). */
+static size_t zone_limit(const struct tokctx *t, size_t off)
+{
+	size_t lim = (size_t)-1;
+	if (t->src == NT_SRC_TITLE)
+		return lim;
+	if (t->title_end > off && t->title_end < lim)
+		lim = t->title_end;
+	if (t->lead_end > off && t->lead_end < lim)
+		lim = t->lead_end;
+	if (t->trailer_start > off && t->trailer_start < lim)
+		lim = t->trailer_start;
+	return lim;
+}
+
 /* Abbreviations whose following '.' does not end a sentence (folded forms). */
+static const char *const abbrevs[] = {
+	"mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "st", "jr", "sr", "prof", "rep", "sen",
+	"gov", "capt", "cmdr", "adm", "maj", "no", "vs", "inc", "corp", "ltd", "co", "jan", "feb",
+	"aug", "sept", "sep", "oct", "nov", "dec", "rev", "fig", "approx", "mt", "ft", "pres"};
+
+/* Open-addressed set of the abbreviations packed little-endian into 64-bit keys
+ * (at most 6 bytes, so a key is never 0). */
+#define ABBREV_SLOTS 128
+static uint64_t abbrev_set[ABBREV_SLOTS];
+
+static inline uint64_t abbrev_key(const char *w, size_t l)
+{
+	uint64_t v = 0;
+	for (size_t i = 0; i < l; i++)
+		v |= (uint64_t)(unsigned char)w[i] << (8 * i);
+	return v;
+}
+
+static inline unsigned abbrev_slot(uint64_t v)
+{
+	return (unsigned)((v * 0x9E3779B97F4A7C15ULL) >> 57);
+}
+
+static void init_abbrevs(void)
+{
+	for (size_t i = 0; i < sizeof abbrevs / sizeof abbrevs[0]; i++) {
+		uint64_t v = abbrev_key(abbrevs[i], strlen(abbrevs[i]));
+		unsigned h = abbrev_slot(v);
+		while (abbrev_set[h])
+			h = (h + 1) & (ABBREV_SLOTS - 1);
+		abbrev_set[h] = v;
+	}
+}
+
+/* Is the folded word w (l bytes) an abbreviation or an initial? */
 static int is_abbrev(const char *w, size_t l)
 {
-	static const struct { const char *s; size_t n; } ab[] = {
-		{"mr", 2}, {"mrs", 3}, {"ms", 2}, {"dr", 2}, {"gen", 3}, {"col", 3}, {"lt", 2},
-		{"sgt", 3}, {"st", 2}, {"jr", 2}, {"sr", 2}, {"prof", 4}, {"rep", 3}, {"sen", 3},
-		{"gov", 3}, {"capt", 4}, {"cmdr", 4}, {"adm", 3}, {"maj", 3}, {"no", 2}, {"vs", 2},
-		{"inc", 3}, {"corp", 4}, {"ltd", 3}, {"co", 2}, {"jan", 3}, {"feb", 3}, {"aug", 3},
-		{"sept", 4}, {"sep", 3}, {"oct", 3}, {"nov", 3}, {"dec", 3}, {"rev", 3}, {"fig", 3},
-		{"approx", 6}, {"mt", 2}, {"ft", 2}, {"pres", 4}};
 	if (l == 1)
 		return 1; /* initials: "J. Smith" */
-	if (l > 6)
+	if (l > 6 || l == 0)
 		return 0;
-	for (size_t i = 0; i < sizeof ab / sizeof ab[0]; i++)
-		if (ab[i].n == l && memcmp(ab[i].s, w, l) == 0)
+	uint64_t v = abbrev_key(w, l);
+	for (unsigned h = abbrev_slot(v); abbrev_set[h]; h = (h + 1) & (ABBREV_SLOTS - 1))
+		if (abbrev_set[h] == v)
 			return 1;
 	return 0;
 }
@@ -350,95 +403,75 @@ static int start_sentence(struct tokctx *t, size_t first_tok, uint8_t zone)
 		return NT_ENOMEM;
 	struct nt_sentence *s = &b->sent[b->nsent++];
 	s->first_token = (uint32_t)first_tok;
-	s->ntokens = 0;
+	s->ntokens = 0; /* set by finish_sentences() */
 	s->zone = zone;
 	s->src = t->src;
 	return NT_OK;
 }
 
-/* Append one token [start, end) of kind flags with its folded form already written
- * at b->norm + norm_off (norm_len bytes, NUL terminated). */
-static inline int push_token(struct tokctx *t, size_t start, size_t end, size_t norm_off,
-                             size_t norm_len, uint8_t flags, uint64_t hash)
+/* Sentences are contiguous runs of tokens: set their token counts. */
+static void finish_sentences(struct nt_docbuf *b)
 {
-	struct nt_docbuf *b = t->b;
-	if (__builtin_expect(b->ntok == b->tok_cap, 0) &&
-	    grow((void **)&b->tok, &b->tok_cap, b->ntok + 1, sizeof *b->tok) != NT_OK)
-		return NT_ENOMEM;
-	uint8_t zone = zone_of(t, start);
-	int word = (flags & (NT_TOK_WORD | NT_TOK_NUMBER)) != 0;
-	if (__builtin_expect(t->force_break || zone != t->cur_zone ||
-	                     (t->sent_break && word && (flags & (NT_TOK_CAP | NT_TOK_NUMBER))), 0)) {
-		if (start_sentence(t, b->ntok, zone) != NT_OK)
-			return NT_ENOMEM;
-		t->force_break = 0;
-		t->cur_zone = zone;
-		flags |= NT_TOK_SENT_START;
+	for (size_t i = 0; i < b->nsent; i++) {
+		size_t end = i + 1 < b->nsent ? b->sent[i + 1].first_token : b->ntok;
+		b->sent[i].ntokens = (uint32_t)(end - b->sent[i].first_token);
 	}
-	if (word)
-		t->sent_break = 0;
-	struct nt_token *k = &b->tok[b->ntok++];
-	*k = (struct nt_token){
-		.start = (uint32_t)start,
-		.end = (uint32_t)end,
-		.norm_off = (uint32_t)norm_off,
-		.norm_len = (uint16_t)(norm_len > 0xFFFF ? 0xFFFF : norm_len),
-		.zone = zone,
-		.flags = flags,
-		.sentence = (uint32_t)(b->nsent - 1),
-		.src = t->src,
-		.hash = hash,
-	};
-	b->sent[b->nsent - 1].ntokens++;
-	return NT_OK;
 }
 
-/* Tokenize t->s into b. */
+
+/* Tokenize t->s into b. The hot state lives in locals (stores through the folded-form
+ * pointer could otherwise alias it) and is written back on return. */
 static int tokenize(struct tokctx *t)
 {
 	struct nt_docbuf *b = t->b;
 	const unsigned char *s = t->s;
-	size_t n = t->n, i = 0;
-	while (i < n) {
+	const size_t n = t->n;
+	const uint8_t src = t->src;
+	char *const norm = b->norm;
+	size_t norm_len = b->norm_len;
+	struct nt_token *tok = b->tok;
+	size_t ntok = b->ntok, tok_cap = b->tok_cap, nwords = t->nwords;
+	uint32_t sentno = (uint32_t)(b->nsent - 1);
+	int cur_zone = t->cur_zone, sent_break = t->sent_break, force_break = t->force_break;
+	uint8_t zone = 0;
+	size_t zlim = 0; /* zone is valid for tokens starting before zlim */
+	size_t i = 0;
+	int rc = NT_OK;
+	for (;;) {
 		unsigned char c = s[i];
 		int k = cls[c];
-		if (k == C_SPACE) {
+		if (k <= C_NL) {
+			if (k == C_NL)
+				force_break = 1;
 			i++;
 			continue;
 		}
-		if (k == C_NL) {
-			t->force_break = 1;
-			i++;
+		if (__builtin_expect(k == C_END, 0)) {
+			if (i >= n)
+				break;
+			i++; /* not reached: the text holds no NUL before s[n] */
 			continue;
 		}
-		size_t clen;
-		unsigned cp;
-		if (k == C_HIGH)
+		size_t clen = 1;
+		unsigned cp = c;
+		if (k == C_HIGH) {
 			k = char_class(s + i, n - i, &clen, &cp);
-		else {
-			clen = 1;
-			cp = c;
+			if (k == C_SPACE || k == C_NL) {
+				if (k == C_NL)
+					force_break = 1;
+				i += clen;
+				continue;
+			}
 		}
-		if (k == C_SPACE) {
-			i += clen;
-			continue;
-		}
-		if (k == C_NL) {
-			t->force_break = 1;
-			i += clen;
-			continue;
-		}
-		size_t start = i;
-		size_t no = b->norm_len;
-		char *out = b->norm + no;
+		const size_t start = i;
+		const size_t no = norm_len;
+		char *const out = norm + no;
 		size_t ol = 0;
 		uint8_t flags;
 		uint64_t h = FNV_OFFSET;
-		int hashed = 0;
-		size_t hashed_len = 0;
 		if (k == C_LETTER || k == C_UPPER) {
 			/* a word: letters, digits, inner apostrophes and inner dots */
-			int nupper = 0, nletters = 0, nonascii = 0;
+			int nupper = 0, nletters = 0, nonascii = 0, appended = 0;
 			flags = NT_TOK_WORD;
 			if (k == C_UPPER)
 				flags |= NT_TOK_CAP;
@@ -453,24 +486,36 @@ static int tokenize(struct tokctx *t)
 					p++;
 				}
 				i = (size_t)(p - s);
-				hashed = 1;
-				hashed_len = ol;
-				if (i < n) {
-					c = s[i];
-					k = cls[c];
-					if (k == C_HIGH)
-						k = char_class(s + i, n - i, &clen, &cp);
-					else {
-						clen = 1;
-						cp = c;
+			}
+			if (__builtin_expect(!word_more[s[i]], 1)) {
+				/* the common case: the word is all ASCII letters and digits */
+				if ((flags & NT_TOK_CAP) && (unsigned)(s[start + 1] - 'a') >= 26u) {
+					for (size_t j = start; j < i; j++) {
+						unsigned char ch = s[j];
+						if ((unsigned)(ch - 'A') < 26u) {
+							nupper++;
+							nletters++;
+						} else if ((unsigned)(ch - 'a') < 26u) {
+							nletters++;
+						}
 					}
+					if (nletters >= 2 && nupper == nletters)
+						flags |= NT_TOK_UPPER;
+				}
+				goto push;
+			}
+			const size_t hashed_len = ol;
+			if (i < n) {
+				c = s[i];
+				k = cls[c];
+				if (k == C_HIGH)
+					k = char_class(s + i, n - i, &clen, &cp);
+				else {
+					clen = 1;
+					cp = c;
 				}
 			}
 			while (i < n) {
-				if (k == C_LETTER || k == C_UPPER || k == C_DIGIT || k == C_APOS || k == C_DOT)
-					hashed = 0; /* the slow path continues the word: hash again below */
-				else
-					break;
 				if (k == C_LETTER || k == C_UPPER || k == C_DIGIT) {
 					if (k != C_DIGIT && clen > 1) {
 						/* ASCII letters are counted below, from the span */
@@ -499,6 +544,7 @@ static int tokenize(struct tokctx *t)
 							ol += clen;
 						}
 					}
+					appended = 1;
 					i += clen;
 				} else if (k == C_APOS || k == C_DOT) {
 					/* inner apostrophe or dot: kept only when a letter follows */
@@ -512,6 +558,7 @@ static int tokenize(struct tokctx *t)
 					if (k2 != C_LETTER && k2 != C_UPPER)
 						break;
 					out[ol++] = k == C_DOT ? '.' : '\'';
+					appended = 1;
 					i += clen;
 				} else {
 					break;
@@ -534,7 +581,7 @@ static int tokenize(struct tokctx *t)
 				i++;
 			}
 			/* possessive: drop a trailing 's, and a bare trailing apostrophe */
-			if (!hashed && ol >= 3 && out[ol - 1] == 's' && out[ol - 2] == '\'')
+			if (appended && ol >= 3 && out[ol - 1] == 's' && out[ol - 2] == '\'')
 				ol -= 2;
 			if (i < n && (s[i] == '\'' || (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
 			                               s[i + 2] == 0x99)) &&
@@ -556,69 +603,111 @@ static int tokenize(struct tokctx *t)
 			}
 			if (nonascii)
 				flags |= NT_TOK_NONASCII;
+			if (appended || ol != hashed_len) {
+				h = FNV_OFFSET;
+				for (size_t j = 0; j < ol; j++)
+					h = (h ^ (unsigned char)out[j]) * FNV_PRIME;
+			}
 		} else if (k == C_DIGIT) {
 			flags = NT_TOK_NUMBER;
 			for (;;) {
 				if (k == C_DIGIT || k == C_LETTER || k == C_UPPER) {
-					if (clen != 1)
-						break;
-					out[ol++] = (char)lower_tab[s[i]];
+					unsigned char f = lower_tab[c];
+					out[ol++] = (char)f;
+					h = (h ^ f) * FNV_PRIME;
 					i++;
-				} else if ((s[i] == '.' || s[i] == ',') && i + 1 < n && cls[s[i + 1]] == C_DIGIT) {
-					out[ol++] = (char)s[i];
+				} else if ((c == '.' || c == ',') && cls[s[i + 1]] == C_DIGIT) {
+					out[ol++] = (char)c;
+					h = (h ^ c) * FNV_PRIME;
 					i++;
 				} else {
 					break;
 				}
-				if (i >= n)
-					break;
 				c = s[i];
-				k = cls[c];
-				if (k == C_HIGH)
-					break;
-				clen = 1;
+				k = cls[c]; /* C_HIGH and the final NUL end the number */
 			}
 		} else {
 			/* one punctuation character */
 			flags = NT_TOK_PUNCT;
-			if (k == C_HIGH || clen > 1) {
+			if (clen > 1 || k == C_HIGH) {
 				if (cp == 0x2019 || cp == 0x2018) {
 					out[ol++] = '\'';
 				} else {
 					memcpy(out, s + i, clen);
 					ol = clen;
 				}
+				for (size_t j = 0; j < ol; j++)
+					h = (h ^ (unsigned char)out[j]) * FNV_PRIME;
 			} else {
 				out[ol++] = (char)c;
+				h = (h ^ c) * FNV_PRIME;
 			}
 			i += clen;
 			if (c == '.' || c == '!' || c == '?') {
 				/* a sentence end unless it follows an abbreviation */
-				struct nt_token *prev = b->ntok ? &b->tok[b->ntok - 1] : NULL;
+				const struct nt_token *prev = ntok ? &tok[ntok - 1] : NULL;
 				if (!(c == '.' && prev && (prev->flags & NT_TOK_WORD) && prev->end == start &&
-				      is_abbrev(b->norm + prev->norm_off, prev->norm_len)))
-					t->sent_break = 1;
-			}
-			if (c == '-' && b->ntok) {
-				struct nt_token *prev = &b->tok[b->ntok - 1];
+				      is_abbrev(norm + prev->norm_off, prev->norm_len)))
+					sent_break = 1;
+			} else if (c == '-' && ntok) {
+				struct nt_token *prev = &tok[ntok - 1];
 				if ((prev->flags & NT_TOK_WORD) && prev->end == start && i < n &&
 				    (cls[s[i]] == C_UPPER || cls[s[i]] == C_LETTER || cls[s[i]] == C_HIGH))
 					prev->flags |= NT_TOK_HYPHEN_NEXT;
 			}
 		}
-		if (!hashed || ol != hashed_len) {
-			h = FNV_OFFSET;
-			for (size_t j = 0; j < ol; j++) {
-				h ^= (unsigned char)out[j];
-				h *= FNV_PRIME;
+	push:
+		out[ol] = '\0';
+		norm_len += ol + 1;
+		if (__builtin_expect(start >= zlim, 0)) {
+			zone = zone_of(t, start);
+			zlim = zone_limit(t, start);
+		}
+		{
+			const int word = (flags & (NT_TOK_WORD | NT_TOK_NUMBER)) != 0;
+			if (__builtin_expect(force_break || zone != cur_zone ||
+			                     (sent_break && word && (flags & (NT_TOK_CAP | NT_TOK_NUMBER))), 0)) {
+				if (start_sentence(t, ntok, zone) != NT_OK) {
+					rc = NT_ENOMEM;
+					break;
+				}
+				sentno = (uint32_t)(b->nsent - 1);
+				force_break = 0;
+				cur_zone = zone;
+				flags |= NT_TOK_SENT_START;
+			}
+			if (word) {
+				sent_break = 0;
+				nwords++;
 			}
 		}
-		out[ol] = '\0';
-		b->norm_len += ol + 1;
-		if (push_token(t, start, i, no, ol, flags, h) != NT_OK)
-			return NT_ENOMEM;
+		if (__builtin_expect(ntok == tok_cap, 0)) {
+			if (grow((void **)&b->tok, &b->tok_cap, ntok + 1, sizeof *b->tok) != NT_OK) {
+				rc = NT_ENOMEM;
+				break;
+			}
+			tok = b->tok;
+			tok_cap = b->tok_cap;
+		}
+		tok[ntok++] = (struct nt_token){
+			.start = (uint32_t)start,
+			.end = (uint32_t)i,
+			.norm_off = (uint32_t)no,
+			.norm_len = (uint16_t)(ol > 0xFFFF ? 0xFFFF : ol),
+			.zone = zone,
+			.flags = flags,
+			.sentence = sentno,
+			.src = src,
+			.hash = h,
+		};
 	}
-	return NT_OK;
+	b->norm_len = norm_len;
+	b->ntok = ntok;
+	t->nwords = nwords;
+	t->cur_zone = cur_zone;
+	t->sent_break = sent_break;
+	t->force_break = force_break;
+	return rc;
 }
 
 /* ---------------------------------------------------------------- zones */
@@ -802,6 +891,20 @@ static void trim_lead(struct nt_docbuf *b)
 	}
 }
 
+/* The first token whose zone is >= z (b->ntok if none); zones never decrease. */
+static size_t zone_lower_bound(const struct nt_docbuf *b, uint8_t z)
+{
+	size_t lo = 0, hi = b->ntok;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b->tok[mid].zone < z)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t title_len,
                  const char *text, size_t text_len, int title_in_text, const struct nt_doc **out,
                  struct nt_error *err)
@@ -851,6 +954,7 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 	while (body_first < b->ntok && b->tok[body_first].zone == NT_ZONE_TITLE)
 		body_first++;
 	find_dateline(b, body_first);
+	finish_sentences(b);
 	trim_lead(b);
 
 	struct nt_doc *d = &b->doc;
@@ -865,18 +969,15 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 	d->ntokens = b->ntok;
 	d->sentences = b->sent;
 	d->nsentences = b->nsent;
-	size_t nwords = 0;
-	for (int z = 0; z < NT_ZONE_COUNT; z++)
-		d->zones[z].first_token = (uint32_t)b->ntok;
-	for (size_t i = 0; i < b->ntok; i++) {
-		const struct nt_token *k = &b->tok[i];
-		struct nt_zone_range *zr = &d->zones[k->zone];
-		if (zr->ntokens == 0)
-			zr->first_token = (uint32_t)i;
-		zr->ntokens = (uint32_t)(i + 1 - zr->first_token);
-		nwords += (k->flags & (NT_TOK_WORD | NT_TOK_NUMBER)) != 0;
+	/* Token zones never decrease along the tokens: the title, then the text's zones in
+	 * byte order; the dateline retags a prefix of the text's tokens and trim_lead() turns
+	 * the end of the lead into body. So each zone is found by binary search. */
+	for (int z = 0; z < NT_ZONE_COUNT; z++) {
+		size_t lo = zone_lower_bound(b, (uint8_t)z), hi = zone_lower_bound(b, (uint8_t)(z + 1));
+		d->zones[z].first_token = (uint32_t)(lo < hi ? lo : b->ntok);
+		d->zones[z].ntokens = (uint32_t)(hi - lo);
 	}
-	d->nwords = nwords;
+	d->nwords = t.nwords;
 	*out = d;
 	return NT_OK;
 }
