@@ -50,7 +50,8 @@ TOPIC_TERMS = re.compile(
     r"israel|palestin|gaza|west bank|jerusalem|iran|iraq|baghdad|tehran|syria|damascus|lebanon|beirut|"
     r"jordan|egypt|cairo|saudi|gulf|yemen|kuwait|qatar|bahrain|oman\b|emirates|dubai|turkey|turkish|"
     r"hamas|hezbollah|arab|middle east|mideast|kurd|militant|insurgen|terror|hostage|nuclear|bomb|"
-    r"attack|strike|air ?force|navy|budget", re.I)
+    r"attack|strike|air ?force|navy|budget|arafat|sharon|sadr|allawi|najaf|falluja|ramadi|mosul|kirkuk|saddam|"
+    r"netanyahu|assad|khamenei|houthi|shi'?ite|sunni|jihad|qaeda|taliban|fatah|ramallah|hebron|jenin|sinai", re.I)
 
 
 def die(msg, code=2):
@@ -137,6 +138,44 @@ def read_label_tsv(path):
     return out
 
 
+# Older (2004) Middle East news for the model: AG News rows, non-reserved, that name a place or
+# actor of the region; candidates are drawn with this seed and labelled by reading them against
+# taxonomy.md (models/topic/labels-agnews.tsv). `build_model.py agnews-candidates` prints them.
+AG_ME = re.compile(r"\b(Israel|Gaza|Iran|Iraq|Syria|Lebanon|Yemen|Saudi|Hamas|Hezbollah|West Bank|Palestin|"
+                   r"Baghdad|Tehran|Jerusalem|Arafat|Sharon|Fallujah|Najaf|Kuwait|Jordan|Egypt|Mideast|"
+                   r"Middle East|Sadr|Allawi|Qatar|Bahrain|Emirates|Dubai)", re.I)
+AG_ME_SEED, AG_ME_N = 777, 160
+
+
+def agnews_candidates(args):
+    ag = read_agnews(args.data)
+    pool = [i for i in range(len(ag)) if i % 4 != 0 and AG_ME.search(ag[i][1] + " " + ag[i][2])]
+    for i in sorted(random.Random(AG_ME_SEED).sample(pool, AG_ME_N)):
+        c, t, d = ag[i]
+        print("%d [%d] %s || %s" % (i, c, t, d[:300]))
+
+
+def read_agnews_labels():
+    """row index -> topics, from models/topic/labels-agnews.tsv (row<TAB>topics)."""
+    path = os.path.join(MODELDIR, "labels-agnews.tsv")
+    out = {}
+    if not os.path.exists(path):
+        return out
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.startswith("#") or not line.strip():
+                continue
+            idx, topics = line.rstrip("\n").split("\t")
+            idx = int(idx)
+            if idx % 4 == 0:
+                die("%s:%d: row %d is in the RESERVED pool (index %% 4 == 0)" % (path, n, idx))
+            out[idx] = [t for t in topics.split(",") if t]
+            for t in out[idx]:
+                if t not in TOPICS:
+                    die("%s:%d: unknown topic %r" % (path, n, t))
+    return out
+
+
 def select(args):
     silver = read_label_tsv(os.path.join(args.labels, "recent-news-train.tsv"))
     if not silver:
@@ -152,7 +191,11 @@ def select(args):
         rows.append(("recent-news", idx, recent[idx]["id"], merged[idx]))
     rng = random.Random(SEED)
     ag = read_agnews(args.data)
-    pool = [i for i in range(len(ag)) if i % 4 != 0 and not TOPIC_TERMS.search(ag[i][1] + " " + ag[i][2])]
+    aglab = read_agnews_labels()
+    for i in sorted(aglab):
+        rows.append(("agnews", i, "agnews-%d" % i, aglab[i]))
+    pool = [i for i in range(len(ag)) if i % 4 != 0 and i not in aglab
+            and not TOPIC_TERMS.search(ag[i][1] + " " + ag[i][2])]
     for i in sorted(rng.sample(pool, min(N_AGNEWS, len(pool)))):
         rows.append(("agnews", i, "agnews-%d" % i, []))
     reu = read_reuters(args.data)
@@ -166,8 +209,9 @@ def select(args):
         for src, idx, id_, topics in rows:
             f.write("%s\t%d\t%s\t%s\n" % (src, idx, id_, ",".join(topics)))
     counts = {t: sum(t in r[3] for r in rows) for t in TOPICS}
-    print("wrote %s: %d items (%d recent-news, %d silver, %d extra, %d fixes); %s; %d with no topic"
-          % (path, len(rows), len(merged), len(silver), len(extra), len(fixes),
+    print("wrote %s: %d items (%d recent-news: %d silver, %d extra, %d fixes; %d labelled AG News); %s; "
+          "%d with no topic"
+          % (path, len(rows), len(merged), len(silver), len(extra), len(fixes), len(aglab),
              ", ".join("%s %d" % kv for kv in counts.items()), sum(not r[3] for r in rows)))
 
 
@@ -242,7 +286,7 @@ def build(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("step", nargs="?", default="all", choices=["select", "build", "all"])
+    ap.add_argument("step", nargs="?", default="all", choices=["select", "build", "all", "agnews-candidates"])
     ap.add_argument("--newstag", default=os.environ.get("NEWSTAG", "newstag"))
     ap.add_argument("--out", default=MODELDIR)
     ap.add_argument("--data", default="/work/shared/data")
@@ -251,6 +295,9 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the training JSONL")
     ap.add_argument("--jsonl", help="build: only write the training JSONL to this path (for experiments)")
     args = ap.parse_args()
+    if args.step == "agnews-candidates":
+        agnews_candidates(args)
+        return
     if args.step in ("select", "all"):
         select(args)
     if args.step in ("build", "all"):
