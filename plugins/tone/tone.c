@@ -99,12 +99,14 @@ static const char *const tone_facets[] = {"tone", NULL};
 
 /* ---------------------------------------------------------------- table */
 
+/* The table key of a two-word entry from the hashes of its words (never 0). */
 static uint64_t tone_pair(uint64_t a, uint64_t b)
 {
 	uint64_t h = a ^ (b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
 	return h ? h : 1;
 }
 
+/* The slot holding key, or the empty slot where it would go (linear probing). */
 static size_t tone_slot(const struct tone_state *s, uint64_t key)
 {
 	size_t m = s->cap - 1;
@@ -114,6 +116,7 @@ static size_t tone_slot(const struct tone_state *s, uint64_t key)
 	return i;
 }
 
+/* The entry of key, or NULL. Read-only: safe from many threads. */
 static const struct tone_entry *tone_find(const struct tone_state *s, uint64_t key)
 {
 	const struct tone_entry *e;
@@ -123,6 +126,7 @@ static const struct tone_entry *tone_find(const struct tone_state *s, uint64_t k
 	return e->key ? e : NULL;
 }
 
+/* Fill err (may be NULL) with code and a formatted message; returns code. */
 static int tone_set_err(struct nt_error *err, int code, const char *fmt, ...)
 {
 	if (err) {
@@ -177,6 +181,7 @@ static int tone_parse_num(const char *s, double *out, const char **end)
 	return 0;
 }
 
+/* The enum tone_kind of a lexicon kind letter, TK_NONE when unknown. */
 static int tone_kind_of(char c)
 {
 	switch (c) {
@@ -190,6 +195,8 @@ static int tone_kind_of(char c)
 	}
 }
 
+/* Add or overwrite an entry (or only mark key as the first word of a pair). Grows the table
+ * at load 0.7. Returns NT_OK, NT_ENOMEM, or NT_EINVAL for a learned weight out of range. */
 static int tone_insert(struct tone_state *s, uint64_t key, int kind, double value, double learned,
                        int pair_head_only)
 {
@@ -435,6 +442,7 @@ static int tone_load_correction(struct tone_state *s, const char *path, struct n
 
 /* ---------------------------------------------------------------- plugin operations */
 
+/* Release the state (NULL accepted). */
 static void tone_close(void *state)
 {
 	struct tone_state *s = state;
@@ -444,6 +452,8 @@ static void tone_close(void *state)
 	free(s);
 }
 
+/* Load the lexicon and the correction named by the config (paths already resolved by the
+ * core). On error returns a status, fills err naming the file and line, allocates nothing. */
 static int tone_open(const struct nt_host *host, const void *config, const char *models_dir,
                      void **state, struct nt_error *err)
 {
@@ -495,6 +505,7 @@ static int tone_open(const struct nt_host *host, const void *config, const char 
 	return NT_OK;
 }
 
+/* Facets, labels and model of the state; strings owned by the state. */
 static int tone_describe(const void *state, struct nt_info *info)
 {
 	const struct tone_state *s = state;
@@ -534,6 +545,7 @@ static int tone_is_clause_punct(const char *p)
 	}
 }
 
+/* Tokens that carry tone: everything but the dateline and the trailer. */
 static int tone_token_used(const struct nt_token *t)
 {
 	return t->zone != NT_ZONE_TRAILER && t->zone != NT_ZONE_DATELINE;
@@ -791,6 +803,8 @@ static double tone_value(const struct tone_params *p, const struct tone_result *
 	return v > 1 ? 1 : v < -1 ? -1 : v;
 }
 
+/* Emit one tone label, the value, the GDELT-style numbers and the evidence for doc.
+ * Scratch memory only; the state is read-only (thread-safe). */
 static int tone_classify(const void *state, const struct nt_doc *doc, struct nt_sink *sink,
                          struct nt_error *err)
 {
