@@ -313,11 +313,17 @@ struct tokctx {
 	uint8_t src;
 	/* zone boundaries in bytes (for NT_SRC_TEXT) */
 	size_t title_end, lead_end, trailer_start;
-	int cur_zone;    /* zone of the open sentence, -1 before the first */
-	int sent_break;  /* the next word may start a new sentence ('.', '!', '?') */
-	int force_break; /* the next token starts a new sentence (newline) */
-	size_t nwords;   /* word and number tokens pushed so far */
+	int cur_zone;      /* zone of the open sentence, -1 before the first */
+	unsigned brk;      /* BRK_FORCE and/or BRK_SENT: see below */
+	unsigned lead_sents; /* sentences started in the lead zone so far */
+	size_t nwords;     /* word and number tokens pushed so far */
 };
+
+/* t->brk: BRK_FORCE: the next token starts a new sentence (newline, zone change);
+ * BRK_SENT (= NT_TOK_CAP | NT_TOK_NUMBER): the next capitalised word or number does
+ * ('.', '!', '?'), so `brk & (flags | BRK_FORCE)` says whether a token starts one. */
+#define BRK_FORCE 0x100u
+#define BRK_SENT (NT_TOK_CAP | NT_TOK_NUMBER)
 
 static inline uint8_t zone_of(const struct tokctx *t, size_t off)
 {
@@ -396,17 +402,23 @@ static int is_abbrev(const char *w, size_t l)
 	return 0;
 }
 
-static int start_sentence(struct tokctx *t, size_t first_tok, uint8_t zone)
+/* Open a sentence at token first_tok of zone `zone`. The lead keeps its first two
+ * sentences: later ones are body (sentence and tokens). Returns the zone its tokens
+ * get, or -1 when out of memory. */
+static __attribute__((noinline)) int start_sentence(struct tokctx *t, size_t first_tok,
+                                                    uint8_t zone)
 {
 	struct nt_docbuf *b = t->b;
 	if (grow((void **)&b->sent, &b->sent_cap, b->nsent + 1, sizeof *b->sent) != NT_OK)
-		return NT_ENOMEM;
+		return -1;
+	if (zone == NT_ZONE_LEAD && ++t->lead_sents > 2)
+		zone = NT_ZONE_BODY;
 	struct nt_sentence *s = &b->sent[b->nsent++];
 	s->first_token = (uint32_t)first_tok;
 	s->ntokens = 0; /* set by finish_sentences() */
 	s->zone = zone;
 	s->src = t->src;
-	return NT_OK;
+	return zone;
 }
 
 /* Sentences are contiguous runs of tokens: set their token counts. */
@@ -418,237 +430,275 @@ static void finish_sentences(struct nt_docbuf *b)
 	}
 }
 
+/* Is the token [start, i) of ASCII letters and digits all upper case (>= 2 letters)? */
+static inline int ascii_all_upper(const unsigned char *s, size_t start, size_t i)
+{
+	int nupper = 0, nletters = 0;
+	for (size_t j = start; j < i; j++) {
+		unsigned char ch = s[j];
+		if ((unsigned)(ch - 'A') < 26u) {
+			nupper++;
+			nletters++;
+		} else if ((unsigned)(ch - 'a') < 26u) {
+			nletters++;
+		}
+	}
+	return nletters >= 2 && nupper == nletters;
+}
+
+/* A word being built: its end, folded length, flags and hash. */
+struct word {
+	size_t i;
+	size_t ol;
+	unsigned flags;
+	uint64_t h;
+};
+
+/* Finish the word starting at `start` whose leading run of ASCII letters and digits,
+ * [start, w->i), is folded into out[0, w->ol) and hashed into w->h (the run may be
+ * empty when the word starts with a non-ASCII letter): non-ASCII letters, inner
+ * apostrophes and dots, "U.S.", possessives, case flags. */
+static __attribute__((noinline)) void word_tail(const unsigned char *s, size_t n, size_t start,
+                                                char *out, struct word *w)
+{
+	size_t i = w->i, ol = w->ol, clen = 1;
+	unsigned cp = 0;
+	int k = C_END;
+	int nupper = 0, nletters = 0, nonascii = 0, appended = 0;
+	const size_t hashed_len = ol;
+	if (i < n) {
+		unsigned char c = s[i];
+		k = cls[c];
+		cp = c;
+		if (k == C_HIGH)
+			k = char_class(s + i, n - i, &clen, &cp);
+	}
+	while (i < n) {
+		if (k == C_LETTER || k == C_UPPER || k == C_DIGIT) {
+			if (k != C_DIGIT && clen > 1) {
+				/* ASCII letters are counted below, from the span */
+				nletters++;
+				if (k == C_UPPER)
+					nupper++;
+			}
+			if (clen == 1) {
+				out[ol++] = (char)lower_tab[s[i]];
+			} else {
+				nonascii = 1;
+				if (cp >= 0xC0 && cp < 0x180 && latin_fold[cp - 0xC0][0]) {
+					const char *f = latin_fold[cp - 0xC0];
+					while (*f)
+						out[ol++] = *f++;
+				} else if (cp >= 0x391 && cp <= 0x3A9) {
+					unsigned lc = cp + 0x20; /* Greek capitals */
+					out[ol++] = (char)(0xC0 | (lc >> 6));
+					out[ol++] = (char)(0x80 | (lc & 0x3F));
+				} else if (cp >= 0x410 && cp <= 0x42F) {
+					unsigned lc = cp + 0x20; /* Cyrillic capitals */
+					out[ol++] = (char)(0xC0 | (lc >> 6));
+					out[ol++] = (char)(0x80 | (lc & 0x3F));
+				} else {
+					memcpy(out + ol, s + i, clen);
+					ol += clen;
+				}
+			}
+			appended = 1;
+			i += clen;
+		} else if (k == C_APOS || k == C_DOT) {
+			/* inner apostrophe or dot: kept only when a letter follows */
+			if (i + clen >= n)
+				break;
+			size_t l2;
+			unsigned cp2;
+			int k2 = cls[s[i + clen]] == C_HIGH ?
+			         char_class(s + i + clen, n - i - clen, &l2, &cp2) :
+			         cls[s[i + clen]];
+			if (k2 != C_LETTER && k2 != C_UPPER)
+				break;
+			out[ol++] = k == C_DOT ? '.' : '\'';
+			appended = 1;
+			i += clen;
+		} else {
+			break;
+		}
+		if (i >= n)
+			break;
+		unsigned char c = s[i];
+		k = cls[c];
+		if (k == C_HIGH)
+			k = char_class(s + i, n - i, &clen, &cp);
+		else {
+			clen = 1;
+			cp = c;
+		}
+	}
+	/* "U.S.": a final dot after single-letter dotted parts */
+	if (i < n && s[i] == '.' && ol >= 3 && out[ol - 2] == '.' &&
+	    (ol == 3 || out[ol - 4] == '.' || ol <= 5)) {
+		out[ol++] = '.';
+		i++;
+	}
+	/* possessive: drop a trailing 's, and a bare trailing apostrophe */
+	if (appended && ol >= 3 && out[ol - 1] == 's' && out[ol - 2] == '\'')
+		ol -= 2;
+	if (i < n && (s[i] == '\'' || (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
+	                               s[i + 2] == 0x99)) &&
+	    ol && out[ol - 1] == 's') {
+		i += s[i] == '\'' ? 1 : 3; /* "Reuters'" */
+	}
+	if (w->flags & NT_TOK_CAP) {
+		for (size_t j = start; j < i; j++) {
+			unsigned char ch = s[j];
+			if ((unsigned)(ch - 'A') < 26u) {
+				nupper++;
+				nletters++;
+			} else if ((unsigned)(ch - 'a') < 26u) {
+				nletters++;
+			}
+		}
+		if (nletters >= 2 && nupper == nletters)
+			w->flags |= NT_TOK_UPPER;
+	}
+	if (nonascii)
+		w->flags |= NT_TOK_NONASCII;
+	if (appended || ol != hashed_len) {
+		uint64_t h = FNV_OFFSET;
+		for (size_t j = 0; j < ol; j++)
+			h = (h ^ (unsigned char)out[j]) * FNV_PRIME;
+		w->h = h;
+	}
+	w->i = i;
+	w->ol = ol;
+}
+
+/* A punctuation token of one non-ASCII character (clen bytes, code point cp) at s:
+ * its folded form (’ and ‘ become ') into out; returns its length. */
+static size_t punct_high(const unsigned char *s, size_t clen, unsigned cp, char *out)
+{
+	if (cp == 0x2019 || cp == 0x2018) {
+		out[0] = '\'';
+		return 1;
+	}
+	memcpy(out, s, clen);
+	return clen;
+}
 
 /* Tokenize t->s into b. The hot state lives in locals (stores through the folded-form
  * pointer could otherwise alias it) and is written back on return. */
 static int tokenize(struct tokctx *t)
 {
 	struct nt_docbuf *b = t->b;
-	const unsigned char *s = t->s;
+	const unsigned char *const s = t->s;
 	const size_t n = t->n;
-	const uint8_t src = t->src;
 	char *const norm = b->norm;
 	size_t norm_len = b->norm_len;
 	struct nt_token *tok = b->tok;
-	size_t ntok = b->ntok, tok_cap = b->tok_cap, nwords = t->nwords;
+	size_t ntok = b->ntok, nwords = t->nwords;
+	unsigned brk = t->brk;
 	uint32_t sentno = (uint32_t)(b->nsent - 1);
-	int cur_zone = t->cur_zone, sent_break = t->sent_break, force_break = t->force_break;
-	uint8_t zone = 0;
-	size_t zlim = 0; /* zone is valid for tokens starting before zlim */
+	uint8_t zone = 0, tzone = 0; /* zone_of() and the zone the tokens get (lead trimmed) */
+	size_t zlim = 0;              /* zone is valid for tokens starting before zlim */
 	size_t i = 0;
 	int rc = NT_OK;
 	for (;;) {
-		unsigned char c = s[i];
+		unsigned c = s[i];
 		int k = cls[c];
 		if (k <= C_NL) {
 			if (k == C_NL)
-				force_break = 1;
+				brk |= BRK_FORCE;
 			i++;
 			continue;
 		}
-		if (__builtin_expect(k == C_END, 0)) {
-			if (i >= n)
-				break;
-			i++; /* not reached: the text holds no NUL before s[n] */
-			continue;
-		}
-		size_t clen = 1;
-		unsigned cp = c;
-		if (k == C_HIGH) {
-			k = char_class(s + i, n - i, &clen, &cp);
-			if (k == C_SPACE || k == C_NL) {
-				if (k == C_NL)
-					force_break = 1;
-				i += clen;
-				continue;
-			}
-		}
 		const size_t start = i;
-		const size_t no = norm_len;
-		char *const out = norm + no;
-		size_t ol = 0;
-		uint8_t flags;
+		char *const out = norm + norm_len;
+		size_t ol;
+		unsigned flags;
 		uint64_t h = FNV_OFFSET;
 		if (k == C_LETTER || k == C_UPPER) {
-			/* a word: letters, digits, inner apostrophes and inner dots */
-			int nupper = 0, nletters = 0, nonascii = 0, appended = 0;
-			flags = NT_TOK_WORD;
-			if (k == C_UPPER)
-				flags |= NT_TOK_CAP;
-			/* fast path: a run of ASCII letters and digits, hashed as it is folded
+			/* a word: the run of ASCII letters and digits, hashed as it is folded
 			 * (the text is NUL terminated and holds no other NUL) */
-			{
-				const unsigned char *p = s + i;
-				unsigned char f;
-				while ((f = alnum_tab[*p]) != 0) {
-					out[ol++] = (char)f;
-					h = (h ^ f) * FNV_PRIME;
-					p++;
-				}
-				i = (size_t)(p - s);
-			}
-			if (__builtin_expect(!word_more[s[i]], 1)) {
-				/* the common case: the word is all ASCII letters and digits */
-				if ((flags & NT_TOK_CAP) && (unsigned)(s[start + 1] - 'a') >= 26u) {
-					for (size_t j = start; j < i; j++) {
-						unsigned char ch = s[j];
-						if ((unsigned)(ch - 'A') < 26u) {
-							nupper++;
-							nletters++;
-						} else if ((unsigned)(ch - 'a') < 26u) {
-							nletters++;
-						}
-					}
-					if (nletters >= 2 && nupper == nletters)
-						flags |= NT_TOK_UPPER;
-				}
-				goto push;
-			}
-			const size_t hashed_len = ol;
-			if (i < n) {
-				c = s[i];
-				k = cls[c];
-				if (k == C_HIGH)
-					k = char_class(s + i, n - i, &clen, &cp);
-				else {
-					clen = 1;
-					cp = c;
-				}
-			}
-			while (i < n) {
-				if (k == C_LETTER || k == C_UPPER || k == C_DIGIT) {
-					if (k != C_DIGIT && clen > 1) {
-						/* ASCII letters are counted below, from the span */
-						nletters++;
-						if (k == C_UPPER)
-							nupper++;
-					}
-					if (clen == 1) {
-						out[ol++] = (char)lower_tab[s[i]];
-					} else {
-						nonascii = 1;
-						if (cp >= 0xC0 && cp < 0x180 && latin_fold[cp - 0xC0][0]) {
-							const char *f = latin_fold[cp - 0xC0];
-							while (*f)
-								out[ol++] = *f++;
-						} else if (cp >= 0x391 && cp <= 0x3A9) {
-							unsigned lc = cp + 0x20; /* Greek capitals */
-							out[ol++] = (char)(0xC0 | (lc >> 6));
-							out[ol++] = (char)(0x80 | (lc & 0x3F));
-						} else if (cp >= 0x410 && cp <= 0x42F) {
-							unsigned lc = cp + 0x20; /* Cyrillic capitals */
-							out[ol++] = (char)(0xC0 | (lc >> 6));
-							out[ol++] = (char)(0x80 | (lc & 0x3F));
-						} else {
-							memcpy(out + ol, s + i, clen);
-							ol += clen;
-						}
-					}
-					appended = 1;
-					i += clen;
-				} else if (k == C_APOS || k == C_DOT) {
-					/* inner apostrophe or dot: kept only when a letter follows */
-					if (i + clen >= n)
-						break;
-					size_t l2;
-					unsigned cp2;
-					int k2 = cls[s[i + clen]] == C_HIGH ?
-					         char_class(s + i + clen, n - i - clen, &l2, &cp2) :
-					         cls[s[i + clen]];
-					if (k2 != C_LETTER && k2 != C_UPPER)
-						break;
-					out[ol++] = k == C_DOT ? '.' : '\'';
-					appended = 1;
-					i += clen;
-				} else {
-					break;
-				}
-				if (i >= n)
-					break;
-				c = s[i];
-				k = cls[c];
-				if (k == C_HIGH)
-					k = char_class(s + i, n - i, &clen, &cp);
-				else {
-					clen = 1;
-					cp = c;
-				}
-			}
-			/* "U.S.": a final dot after single-letter dotted parts */
-			if (i < n && s[i] == '.' && ol >= 3 && out[ol - 2] == '.' &&
-			    (ol == 3 || out[ol - 4] == '.' || ol <= 5)) {
-				out[ol++] = '.';
-				i++;
-			}
-			/* possessive: drop a trailing 's, and a bare trailing apostrophe */
-			if (appended && ol >= 3 && out[ol - 1] == 's' && out[ol - 2] == '\'')
-				ol -= 2;
-			if (i < n && (s[i] == '\'' || (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
-			                               s[i + 2] == 0x99)) &&
-			    ol && out[ol - 1] == 's') {
-				i += s[i] == '\'' ? 1 : 3; /* "Reuters'" */
-			}
-			if (flags & NT_TOK_CAP) {
-				for (size_t j = start; j < i; j++) {
-					unsigned char ch = s[j];
-					if ((unsigned)(ch - 'A') < 26u) {
-						nupper++;
-						nletters++;
-					} else if ((unsigned)(ch - 'a') < 26u) {
-						nletters++;
-					}
-				}
-				if (nletters >= 2 && nupper == nletters)
-					flags |= NT_TOK_UPPER;
-			}
-			if (nonascii)
-				flags |= NT_TOK_NONASCII;
-			if (appended || ol != hashed_len) {
-				h = FNV_OFFSET;
-				for (size_t j = 0; j < ol; j++)
-					h = (h ^ (unsigned char)out[j]) * FNV_PRIME;
+			const unsigned char *p = s + i;
+			unsigned char f = alnum_tab[c];
+			flags = NT_TOK_WORD | (k == C_UPPER ? NT_TOK_CAP : 0);
+			ol = 0;
+			do {
+				out[ol++] = (char)f;
+				h = (h ^ f) * FNV_PRIME;
+				f = alnum_tab[*++p];
+			} while (f);
+			i = (size_t)(p - s);
+			if (__builtin_expect(word_more[*p], 0)) {
+				/* apostrophe, dot or non-ASCII next: the general word rules */
+				struct word w = {i, ol, flags, h};
+				word_tail(s, n, start, out, &w);
+				i = w.i;
+				ol = w.ol;
+				flags = w.flags;
+				h = w.h;
+			} else if ((flags & NT_TOK_CAP) && (unsigned)(s[start + 1] - 'a') >= 26u &&
+			           ascii_all_upper(s, start, i)) {
+				flags |= NT_TOK_UPPER;
 			}
 		} else if (k == C_DIGIT) {
 			flags = NT_TOK_NUMBER;
+			ol = 0;
 			for (;;) {
 				if (k == C_DIGIT || k == C_LETTER || k == C_UPPER) {
 					unsigned char f = lower_tab[c];
 					out[ol++] = (char)f;
 					h = (h ^ f) * FNV_PRIME;
-					i++;
 				} else if ((c == '.' || c == ',') && cls[s[i + 1]] == C_DIGIT) {
 					out[ol++] = (char)c;
 					h = (h ^ c) * FNV_PRIME;
-					i++;
 				} else {
 					break;
 				}
-				c = s[i];
+				c = s[++i];
 				k = cls[c]; /* C_HIGH and the final NUL end the number */
 			}
-		} else {
-			/* one punctuation character */
-			flags = NT_TOK_PUNCT;
-			if (clen > 1 || k == C_HIGH) {
-				if (cp == 0x2019 || cp == 0x2018) {
-					out[ol++] = '\'';
-				} else {
-					memcpy(out, s + i, clen);
-					ol = clen;
-				}
+		} else if (k == C_HIGH) {
+			size_t clen;
+			unsigned cp;
+			k = char_class(s + i, n - i, &clen, &cp);
+			if (k == C_SPACE || k == C_NL) {
+				if (k == C_NL)
+					brk |= BRK_FORCE;
+				i += clen;
+				continue;
+			}
+			if (k == C_LETTER || k == C_UPPER) {
+				struct word w = {i, 0, NT_TOK_WORD | (k == C_UPPER ? NT_TOK_CAP : 0),
+				                 FNV_OFFSET};
+				word_tail(s, n, start, out, &w);
+				i = w.i;
+				ol = w.ol;
+				flags = w.flags;
+				h = w.h;
+			} else {
+				flags = NT_TOK_PUNCT;
+				ol = punct_high(s + i, clen, cp, out);
 				for (size_t j = 0; j < ol; j++)
 					h = (h ^ (unsigned char)out[j]) * FNV_PRIME;
-			} else {
-				out[ol++] = (char)c;
-				h = (h ^ c) * FNV_PRIME;
+				i += clen;
 			}
-			i += clen;
+		} else if (__builtin_expect(k == C_END, 0)) {
+			if (i >= n)
+				break;
+			i++; /* not reached: the text holds no NUL before s[n] */
+			continue;
+		} else {
+			/* one ASCII punctuation character */
+			flags = NT_TOK_PUNCT;
+			out[0] = (char)c;
+			ol = 1;
+			h = (h ^ c) * FNV_PRIME;
+			i++;
 			if (c == '.' || c == '!' || c == '?') {
 				/* a sentence end unless it follows an abbreviation */
 				const struct nt_token *prev = ntok ? &tok[ntok - 1] : NULL;
 				if (!(c == '.' && prev && (prev->flags & NT_TOK_WORD) && prev->end == start &&
 				      is_abbrev(norm + prev->norm_off, prev->norm_len)))
-					sent_break = 1;
+					brk |= BRK_SENT;
 			} else if (c == '-' && ntok) {
 				struct nt_token *prev = &tok[ntok - 1];
 				if ((prev->flags & NT_TOK_WORD) && prev->end == start && i < n &&
@@ -656,57 +706,53 @@ static int tokenize(struct tokctx *t)
 					prev->flags |= NT_TOK_HYPHEN_NEXT;
 			}
 		}
-	push:
 		out[ol] = '\0';
-		norm_len += ol + 1;
 		if (__builtin_expect(start >= zlim, 0)) {
 			zone = zone_of(t, start);
 			zlim = zone_limit(t, start);
+			if (zone != t->cur_zone)
+				brk |= BRK_FORCE;
 		}
-		{
-			const int word = (flags & (NT_TOK_WORD | NT_TOK_NUMBER)) != 0;
-			if (__builtin_expect(force_break || zone != cur_zone ||
-			                     (sent_break && word && (flags & (NT_TOK_CAP | NT_TOK_NUMBER))), 0)) {
-				if (start_sentence(t, ntok, zone) != NT_OK) {
-					rc = NT_ENOMEM;
-					break;
-				}
-				sentno = (uint32_t)(b->nsent - 1);
-				force_break = 0;
-				cur_zone = zone;
-				flags |= NT_TOK_SENT_START;
+		if (__builtin_expect((brk & (flags | BRK_FORCE)) != 0, 0)) {
+			int z = start_sentence(t, ntok, zone);
+			if (z < 0) {
+				rc = NT_ENOMEM;
+				break;
 			}
-			if (word) {
-				sent_break = 0;
-				nwords++;
-			}
+			tzone = (uint8_t)z;
+			sentno = (uint32_t)(b->nsent - 1);
+			t->cur_zone = zone;
+			brk &= ~BRK_FORCE;
+			flags |= NT_TOK_SENT_START;
 		}
-		if (__builtin_expect(ntok == tok_cap, 0)) {
+		if (flags & (NT_TOK_WORD | NT_TOK_NUMBER)) {
+			brk &= ~BRK_SENT;
+			nwords++;
+		}
+		if (__builtin_expect(ntok == b->tok_cap, 0)) {
 			if (grow((void **)&b->tok, &b->tok_cap, ntok + 1, sizeof *b->tok) != NT_OK) {
 				rc = NT_ENOMEM;
 				break;
 			}
 			tok = b->tok;
-			tok_cap = b->tok_cap;
 		}
-		tok[ntok++] = (struct nt_token){
-			.start = (uint32_t)start,
-			.end = (uint32_t)i,
-			.norm_off = (uint32_t)no,
-			.norm_len = (uint16_t)(ol > 0xFFFF ? 0xFFFF : ol),
-			.zone = zone,
-			.flags = flags,
-			.sentence = sentno,
-			.src = src,
-			.hash = h,
-		};
+		struct nt_token *o = &tok[ntok++];
+		o->start = (uint32_t)start;
+		o->end = (uint32_t)i;
+		o->norm_off = (uint32_t)norm_len;
+		o->norm_len = (uint16_t)(ol > 0xFFFF ? 0xFFFF : ol);
+		o->zone = tzone;
+		o->flags = (uint8_t)flags;
+		o->sentence = sentno;
+		o->src = t->src;
+		memset(o->pad_, 0, sizeof o->pad_);
+		o->hash = h;
+		norm_len += ol + 1;
 	}
 	b->norm_len = norm_len;
 	b->ntok = ntok;
 	t->nwords = nwords;
-	t->cur_zone = cur_zone;
-	t->sent_break = sent_break;
-	t->force_break = force_break;
+	t->brk = brk;
 	return rc;
 }
 
@@ -874,23 +920,6 @@ static void find_dateline(struct nt_docbuf *b, size_t first)
 	}
 }
 
-/* The lead is at most two sentences: later lead sentences join the body. */
-static void trim_lead(struct nt_docbuf *b)
-{
-	int seen = 0;
-	for (size_t si = 0; si < b->nsent; si++) {
-		struct nt_sentence *s = &b->sent[si];
-		if (s->zone != NT_ZONE_LEAD)
-			continue;
-		if (++seen > 2) {
-			s->zone = NT_ZONE_BODY;
-			for (uint32_t j = 0; j < s->ntokens; j++)
-				if (b->tok[s->first_token + j].zone == NT_ZONE_LEAD)
-					b->tok[s->first_token + j].zone = NT_ZONE_BODY;
-		}
-	}
-}
-
 /* The first token whose zone is >= z (b->ntok if none); zones never decrease. */
 static size_t zone_lower_bound(const struct nt_docbuf *b, uint8_t z)
 {
@@ -940,7 +969,7 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 		t.title_end = title_len;
 		if (tokenize(&t) != NT_OK)
 			return nt_seterr(err, NT_ENOMEM, "article %s: out of memory", id ? id : "?");
-		t.force_break = 1;
+		t.brk |= BRK_FORCE;
 	}
 	t.s = (const unsigned char *)b->text;
 	t.n = text_len;
@@ -955,7 +984,6 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 		body_first++;
 	find_dateline(b, body_first);
 	finish_sentences(b);
-	trim_lead(b);
 
 	struct nt_doc *d = &b->doc;
 	memset(d, 0, sizeof *d);
@@ -970,8 +998,8 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 	d->sentences = b->sent;
 	d->nsentences = b->nsent;
 	/* Token zones never decrease along the tokens: the title, then the text's zones in
-	 * byte order; the dateline retags a prefix of the text's tokens and trim_lead() turns
-	 * the end of the lead into body. So each zone is found by binary search. */
+	 * byte order (the lead's sentences after its second are body); the dateline retags a
+	 * prefix of the text's tokens. So each zone is found by binary search. */
 	for (int z = 0; z < NT_ZONE_COUNT; z++) {
 		size_t lo = zone_lower_bound(b, (uint8_t)z), hi = zone_lower_bound(b, (uint8_t)(z + 1));
 		d->zones[z].first_token = (uint32_t)(lo < hi ? lo : b->ntok);
