@@ -139,7 +139,10 @@ static int ev_score(struct ev_facet *f, const cJSON *gold, const cJSON *record)
 		long i = ev_label_index(f, x->valuestring);
 		if (i < 0)
 			return NT_ENOMEM;
-		if (a < 64)
+		int dup = 0;
+		for (size_t q = 0; q < a; q++)
+			dup |= gi[q] == i;
+		if (a < 64 && !dup)
 			gi[a++] = i;
 	}
 	if (np)
@@ -151,7 +154,10 @@ static int ev_score(struct ev_facet *f, const cJSON *gold, const cJSON *record)
 			long i = ev_label_index(f, lab->valuestring);
 			if (i < 0)
 				return NT_ENOMEM;
-			if (b < 64)
+			int dup = 0;
+			for (size_t q = 0; q < b; q++)
+				dup |= pi[q] == i;
+			if (b < 64 && !dup)
 				pi[b++] = i;
 		}
 	(void)ng;
