@@ -15,4 +15,4 @@ tests_check_topic_LDADD = core/libnewstag.la $(CHECK_LIBS) $(CJSON_LIBS)
 
 EXTRA_DIST += plugins/topic/README.md plugins/topic/build_model.py models/topic/README.md \
 	models/topic/train-labels.tsv models/topic/labels-extra.tsv models/topic/labels-extra.md \
-	models/topic/select_extra.py models/topic/labels-agnews.tsv tests/bench/topic_eval.py tests/bench/topic_bench.py tests/bench/topic_combine.py
+	models/topic/select_extra.py models/topic/labels-agnews.tsv tests/bench/topic_eval.py tests/bench/topic_agnews.py tests/bench/topic_combine.py

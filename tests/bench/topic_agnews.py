@@ -14,7 +14,7 @@ default threads), `fasttext test` (P@1 = accuracy) and `fasttext predict` (throu
 scikit-learn is NOT available here (no pip), so its TF-IDF + LinearSVC figure is not re-measured.
 
 The data are third-party and NOT in this repository; the script says so and exits 2 without them.
-Usage: topic_bench.py [--newstag PATH] [--fasttext PATH] [--only agnews|bbc] [--json]
+Usage: topic_agnews.py [--newstag PATH] [--fasttext PATH] [--only agnews|bbc] [--json]
 """
 import argparse
 import csv
@@ -35,7 +35,7 @@ AG_CLASSES = {1: "world", 2: "sports", 3: "business", 4: "scitech"}
 
 def need(path):
     if not os.path.exists(path):
-        sys.stderr.write("topic_bench.py: %s is absent (third-party data, not part of this repository); "
+        sys.stderr.write("topic_agnews.py: %s is absent (third-party data, not part of this repository); "
                          "nothing measured.\n" % path)
         sys.exit(2)
 
@@ -95,7 +95,7 @@ def timed(cmd, **kw):
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
     dt = time.perf_counter() - t0
     if r.returncode != 0:
-        sys.stderr.write("topic_bench.py: %s failed (%d):\n%s\n" % (" ".join(cmd), r.returncode, r.stderr))
+        sys.stderr.write("topic_agnews.py: %s failed (%d):\n%s\n" % (" ".join(cmd), r.returncode, r.stderr))
         sys.exit(1)
     return r, dt
 
@@ -154,7 +154,7 @@ def main():
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     if not shutil.which(a.fasttext):
-        sys.stderr.write("topic_bench.py: fasttext not found (Debian package fasttext)\n")
+        sys.stderr.write("topic_agnews.py: fasttext not found (Debian package fasttext)\n")
         sys.exit(2)
     tmp = tempfile.mkdtemp(prefix="newstag-topic-bench-")
     results = {}
