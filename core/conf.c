@@ -307,6 +307,25 @@ int nt_config_load(const char *path, const char *models_dir, struct nt_config **
 	return rc;
 }
 
+int nt_config_add_facet(struct nt_config *c, const char *facet, double threshold, int single)
+{
+	if (nt_config_facet(c, facet))
+		return NT_OK;
+	struct nt_facet_cfg *nf = realloc(c->facets, (c->nfacets + 1) * sizeof *nf);
+	if (!nf)
+		return NT_ENOMEM;
+	c->facets = nf;
+	struct nt_facet_cfg *f = &c->facets[c->nfacets];
+	memset(f, 0, sizeof *f);
+	if (!(f->facet = nt_strdup(facet)))
+		return NT_ENOMEM;
+	f->threshold = threshold;
+	f->single = single;
+	f->single_set = 1;
+	c->nfacets++;
+	return NT_OK;
+}
+
 const struct nt_facet_cfg *nt_config_facet(const struct nt_config *c, const char *facet)
 {
 	for (size_t i = 0; i < c->nfacets; i++)

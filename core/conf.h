@@ -59,6 +59,10 @@ int nt_config_load(const char *path, const char *models_dir, struct nt_config **
 int nt_config_add_instance(struct nt_config *c, const char *plugin, const char *name,
                            cJSON *options, struct nt_error *err);
 
+/* Add a facet policy with the given threshold and single flag (other fields at their
+ * defaults) unless the config already names the facet. NT_OK or NT_ENOMEM. */
+int nt_config_add_facet(struct nt_config *c, const char *facet, double threshold, int single);
+
 /* The policy of facet, or NULL when the config does not name it. */
 const struct nt_facet_cfg *nt_config_facet(const struct nt_config *c, const char *facet);
 

@@ -148,6 +148,12 @@ static int add_model_dir(struct nt_config *cfg, const char *dir, struct nt_error
 		return nt_seterr(err, NT_ENOMEM, "out of memory");
 	}
 	rc = nt_config_add_instance(cfg, pl ? pl->valuestring : "topic", name, opts, err);
+	/* the model applies its own per-label thresholds: unless the config sets a policy
+	 * for its facet, keep every label it emits */
+	const cJSON *sl = cJSON_GetObjectItemCaseSensitive(m, "single_label");
+	if (rc == NT_OK &&
+	    nt_config_add_facet(cfg, fc->valuestring, 0.0, cJSON_IsTrue(sl)) != NT_OK)
+		rc = nt_seterr(err, NT_ENOMEM, "out of memory");
 	cJSON_Delete(m);
 	return rc;
 }

@@ -7,7 +7,7 @@
 
 /* Number of documents in the set. */
 size_t nt_trainset_count(const struct nt_train_set *s);
-/* Document i (built document model), valid while the set lives. */
+/* Document i, built on demand: valid until the second next call of this function. */
 const struct nt_doc *nt_trainset_doc(const struct nt_train_set *s, size_t i);
 /* NULL-terminated gold labels of document i for the facet being trained. */
 const char *const *nt_trainset_labels(const struct nt_train_set *s, size_t i);

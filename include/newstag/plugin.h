@@ -213,7 +213,9 @@ struct nt_host {
 	int (*digest_file)(const char *path, char *out, size_t outlen);
 
 	/* Training support (for train()): number of documents, document i, and its labels
-	 * for the facet being trained (NULL-terminated array, borrowed). */
+	 * for the facet being trained (NULL-terminated array, borrowed, valid while the set
+	 * lives). Documents are built on demand: the one train_doc() returns stays valid
+	 * only until the second next train_doc() call, so use one document at a time. */
 	size_t (*train_count)(const struct nt_train_set *set);
 	const struct nt_doc *(*train_doc)(const struct nt_train_set *set, size_t i);
 	const char *const *(*train_labels)(const struct nt_train_set *set, size_t i);
