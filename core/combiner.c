@@ -47,9 +47,6 @@ int nt_combiner_init(struct nt_combiner *c, const struct nt_config *cfg,
                      struct nt_error *err)
 {
 	memset(c, 0, sizeof *c);
-	for (size_t i = 0; i < cfg->nfacets; i++)
-		if (plan_add_facet(c, cfg->facets[i].facet, cfg) != NT_OK)
-			return nt_seterr(err, NT_ENOMEM, "out of memory");
 	for (size_t i = 0; i < cfg->ninst; i++)
 		for (size_t j = 0; inst_facets[i] && inst_facets[i][j]; j++) {
 			const char *fn = inst_facets[i][j];
@@ -73,6 +70,11 @@ int nt_combiner_init(struct nt_combiner *c, const struct nt_config *cfg,
 			if (single_hint && single_hint[i] && !f->cfg.single_set)
 				f->cfg.single = 1;
 		}
+	/* facets the config names but no instance declares come last (a plugin may still
+	 * emit them) */
+	for (size_t i = 0; i < cfg->nfacets; i++)
+		if (plan_add_facet(c, cfg->facets[i].facet, cfg) != NT_OK)
+			return nt_seterr(err, NT_ENOMEM, "out of memory");
 	/* a weight for an instance that does not emit the facet is a config error */
 	for (size_t i = 0; i < c->nfacets; i++) {
 		const struct nt_facet_plan *f = &c->facets[i];

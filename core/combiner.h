@@ -21,8 +21,8 @@ struct nt_combiner {
 	size_t nfacets;
 };
 
-/* Build a plan: facets named by the config first (in config order), then facets
- * the instances declare, in pipeline order. inst_facets[i] is the NULL-terminated
+/* Build a plan: the facets the instances declare, in pipeline order, then facets
+ * only the config names. inst_facets[i] is the NULL-terminated
  * facet list of instance i (borrowed). single_hint[i] nonzero makes facets of
  * instance i single-label unless the config says otherwise. */
 int nt_combiner_init(struct nt_combiner *c, const struct nt_config *cfg,
