@@ -194,32 +194,46 @@ def read_nyt(data):
 NEWS_Y = {"negative": -0.4, "neutral": 0.0, "positive": 0.4}
 
 
-def read_news(data, labels):
-    """Non-reserved recent-news items with a hand label: rows (fold, y, title, text)."""
+def read_news(data, labels, extra=None):
+    """Non-reserved recent-news items with a hand label: rows (fold, y, title, text), then the
+    rows of `extra` (the team's own labels, same format) as a second list."""
     p = os.path.join(data, "recent-news", "rumca-rss-2022-2023.jsonl")
     if not os.path.exists(p):
         die_absent(p)
     if not os.path.exists(labels):
         die_absent(labels)
+    want = read_tone_labels(labels)
+    more = read_tone_labels(extra) if extra else {}
+    for i in more:
+        if i in want:
+            raise SystemExit("%s: line %d is also in %s" % (extra, i, labels))
+    rows, rows2 = [], []
+    with open(p, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i in want or i in more:
+                o = json.loads(line)
+                tone = want.get(i) or more[i]
+                (rows if i in want else rows2).append(((i // 4) % 4 + 1, NEWS_Y[tone], o["title"], o["text"]))
+    return rows, rows2
+
+
+def read_tone_labels(path):
+    """{line index: tone} from a TSV whose first column is the line index and last the tone."""
+    if not os.path.exists(path):
+        die_absent(path)
     want = {}
-    with open(labels, encoding="utf-8") as f:
+    with open(path, encoding="utf-8") as f:
         for ln, line in enumerate(f, 1):
             if line.startswith("#") or not line.strip():
                 continue
             parts = line.rstrip("\n").split("\t")
             idx, tone = int(parts[0]), parts[-1].strip()
             if idx % 4 == 0:
-                raise SystemExit("%s:%d: line %d is in the reserved pool" % (labels, ln, idx))
+                raise SystemExit("%s:%d: line %d is in the reserved pool" % (path, ln, idx))
             if tone not in NEWS_Y:
-                raise SystemExit("%s:%d: bad tone %r" % (labels, ln, tone))
+                raise SystemExit("%s:%d: bad tone %r" % (path, ln, tone))
             want[idx] = tone
-    rows = []
-    with open(p, encoding="utf-8") as f:
-        for i, line in enumerate(f):
-            if i in want:
-                o = json.loads(line)
-                rows.append(((i // 4) % 4 + 1, NEWS_Y[want[i]], o["title"], o["text"]))
-    return rows
+    return want
 
 
 # ---------------------------------------------------------------- fitting (stdlib linear algebra)
@@ -353,9 +367,11 @@ def predict(wv, u, x, d):
     return max(-1.0, min(1.0, p))
 
 
-def cross_validate(nyt, news, tab, prm, build):
-    """Out-of-fold predictions over 4 folds (NYT: A % 5 = 1..4; news: (line // 4) % 4 + 1)."""
-    rows = nyt + news
+def cross_validate(nyt, news, tab, prm, build, extra=()):
+    """Out-of-fold predictions over 4 folds (NYT: A % 5 = 1..4; news: (line // 4) % 4 + 1).
+    extra rows are trained on but not scored (thresholds and figures use nyt and news only)."""
+    extra = list(extra)
+    rows = nyt + news + extra
     X, D, y = prepare(rows, tab, prm)
     preds = [0.0] * len(rows)
     for fo in (1, 2, 3, 4):
@@ -365,27 +381,13 @@ def cross_validate(nyt, news, tab, prm, build):
         for i in te:
             preds[i] = predict(wv, u, X[i], D[i])
     n = len(nyt)
+    preds = preds[:n + len(news)]
     # texts without a title (the NYT snippets) and articles with one (news) get their own thresholds
     fa, lo_u, hi_u = best_thresholds(preds[:n], y[:n])
-    fb, lo, hi = best_thresholds(preds[n:], y[n:]) if news else (0.0, lo_u, hi_u)
+    fb, lo, hi = best_thresholds(preds[n:], y[n:n + len(news)]) if news else (0.0, lo_u, hi_u)
     return dict(r=pearson(preds[:n], y[:n]), f1=(fa + fb) / 2, f1_nyt=fa, f1_news=fb, lo=lo, hi=hi,
                 lo_untitled=lo_u, hi_untitled=hi_u,
                 r_lex=pearson([x[0] for x in X[:n]], y[:n])), (X, D, y)
-
-
-def best_thresholds2(pa, ya, pb, yb, wb):
-    ga = [gold_cls(t) for t in ya]
-    gb = [gold_cls(t) for t in yb]
-    best = (-1, 0, 0, 0, 0)
-    grid = [x / 100.0 for x in range(0, 41)]
-    for lo in grid:
-        for hi in grid:
-            fa = macro_f1(ga, [cls(p, -lo, hi) for p in pa])
-            fb = macro_f1(gb, [cls(p, -lo, hi) for p in pb]) if pb else 0.0
-            f = (1 - wb) * fa + wb * fb
-            if f > best[0]:
-                best = (f, -lo, hi, fa, fb)
-    return best
 
 
 def write_correction(path, prm, w, cv, n, nnews):
@@ -418,6 +420,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "..", "models", "tone"))
     ap.add_argument("--labels", default=os.path.join(HERE, "..", "..", "..", "shared", "labels",
                                                      "recent-news-train.tsv"))
+    ap.add_argument("--extra", default=os.path.join(HERE, "news-tone-extra.tsv"),
+                    help="the team's own extra tone labels (training only); '' for none")
     ap.add_argument("--cv", action="store_true", help="print 4-fold CV on non-reserved items only")
     a = ap.parse_args()
     data = os.path.normpath(a.data)
@@ -426,9 +430,9 @@ def main():
     prm = dict(DEFAULT_PARAMS)
     tab, src = build_table(data, a.out, BUILD)
     nyt = read_nyt(data)
-    news = read_news(data, a.labels) if BUILD["use_news"] else []
-    rows = nyt + news
-    cv, (X, D, y) = cross_validate(nyt, news, tab, prm, BUILD)
+    news, extra = read_news(data, a.labels, a.extra) if BUILD["use_news"] else ([], [])
+    rows = nyt + news + extra
+    cv, (X, D, y) = cross_validate(nyt, news, tab, prm, BUILD, extra)
     print("4-fold CV: NYT non-reserved r %.4f macro-F1 %.4f; news non-reserved macro-F1 %.4f "
           "(thresholds: untitled %.2f %.2f, titled %.2f %.2f); lexicon feature alone on NYT: r %.4f"
           % (cv["r"], cv["f1_nyt"], cv["f1_news"], cv["lo_untitled"], cv["hi_untitled"], cv["lo"], cv["hi"],
@@ -442,7 +446,7 @@ def main():
         elif abs(v) >= BUILD["min_learned"]:
             tab[w] = ("w", 0.0, v)  # words with only a tiny learned term are left out (table size)
     write_table(tab, src, os.path.join(a.out, "lexicon.tsv"))
-    write_correction(os.path.join(a.out, "correction.txt"), prm, wv, cv, len(nyt), len(news))
+    write_correction(os.path.join(a.out, "correction.txt"), prm, wv, cv, len(nyt), len(news) + len(extra))
     print("wrote lexicon.tsv (%d keys, %d learned word terms) and correction.txt" % (len(tab), len(u)))
 
 

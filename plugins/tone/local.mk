@@ -15,4 +15,5 @@ tests_check_tone_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_tone_LDADD = core/libnewstag.la $(CHECK_LIBS) $(CJSON_LIBS) $(LIBM)
 
 EXTRA_DIST += plugins/tone/README.md plugins/tone/build_model.py plugins/tone/tonelib.py \
+	plugins/tone/news-tone-extra.tsv \
 	tests/bench/tone_eval.py tests/bench/vader_ref.py tests/bench/tone_speed.c
