@@ -6,6 +6,13 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* Zero bytes after the NUL that ends the text and title copies: the tokenizer reads
+ * 16 bytes at a time. */
+#define TEXT_PAD 16
 
 struct nt_docbuf {
 	struct nt_doc doc;          /* what plugins see */
@@ -78,6 +85,37 @@ static size_t utf8_valid_len(const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* Copy s[i..n) to dst while it is ASCII other than NUL; returns where that stops. */
+static inline size_t ascii_run(char *dst, const unsigned char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(v) |
+		             (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+		_mm_storeu_si128((__m128i *)(void *)(dst + i), v);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+		i += 16;
+	}
+#endif
+	while (i + 8 <= n) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		/* a byte >= 0x80 or a zero byte in w? */
+		if ((w & 0x8080808080808080ULL) ||
+		    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+			break;
+		memcpy(dst + i, &w, 8);
+		i += 8;
+	}
+	while (i < n && s[i] != 0 && s[i] < 0x80) {
+		dst[i] = (char)s[i];
+		i++;
+	}
+	return i;
+}
+
 /* Copy src to dst (same length), replacing each byte of an invalid sequence and each
  * NUL byte by '?', so byte offsets stay those of the input. Returns repairs made. */
 static size_t utf8_copy_repair(char *dst, const char *src, size_t n, long long *first)
@@ -85,18 +123,7 @@ static size_t utf8_copy_repair(char *dst, const char *src, size_t n, long long *
 	const unsigned char *s = (const unsigned char *)src;
 	size_t repairs = 0, i = 0;
 	while (i < n) {
-		/* ASCII fast path, 8 bytes at a time */
-		while (i + 8 <= n) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
-			/* a zero byte in w? */
-			if ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL)
-				break;
-			memcpy(dst + i, &w, 8);
-			i += 8;
-		}
+		i = ascii_run(dst, s, i, n);
 		if (i >= n)
 			break;
 		if (s[i] == 0) {
@@ -112,8 +139,8 @@ static size_t utf8_copy_repair(char *dst, const char *src, size_t n, long long *
 			dst[i++] = '?';
 			continue;
 		}
-		if ((const char *)dst != src)
-			memcpy(dst + i, s + i, l);
+		for (size_t k = 0; k < l; k++)
+			dst[i + k] = (char)s[i + k];
 		i += l;
 	}
 	return repairs;
@@ -617,9 +644,39 @@ static int tokenize(struct tokctx *t)
 		if (k == C_LETTER || k == C_UPPER) {
 			/* a word: the run of ASCII letters and digits, hashed as it is folded
 			 * (the text is NUL terminated and holds no other NUL) */
+			flags = NT_TOK_WORD | (k == C_UPPER ? NT_TOK_CAP : 0);
+#ifdef __SSE2__
+			/* 16 bytes at a time: fold with |0x20 (digits keep their value; what follows
+			 * the run is overwritten), run length from the letter and digit masks (the
+			 * text has 16 readable bytes after its NUL) */
+			{
+				unsigned r;
+				ol = 0;
+				do {
+					__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i + ol));
+					__m128i v20 = _mm_or_si128(v, _mm_set1_epi8(0x20));
+					__m128i let = _mm_cmplt_epi8(_mm_add_epi8(v20, _mm_set1_epi8((char)(0x80 - 'a'))),
+					                             _mm_set1_epi8((char)(0x80 + 26)));
+					__m128i dig = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+					                             _mm_set1_epi8((char)(0x80 + 10)));
+					_mm_storeu_si128((__m128i *)(void *)(out + ol), v20);
+					r = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(_mm_or_si128(let, dig)));
+					ol += r;
+				} while (r == 16);
+				const unsigned char *q = (const unsigned char *)out;
+				size_t j = 0;
+				for (; j + 2 <= ol; j += 2) {
+					h = (h ^ q[j]) * FNV_PRIME;
+					h = (h ^ q[j + 1]) * FNV_PRIME;
+				}
+				if (j < ol)
+					h = (h ^ q[j]) * FNV_PRIME;
+				i += ol;
+			}
+			const unsigned char *p = s + i;
+#else
 			const unsigned char *p = s + i;
 			unsigned char f = alnum_tab[c];
-			flags = NT_TOK_WORD | (k == C_UPPER ? NT_TOK_CAP : 0);
 			ol = 0;
 			do {
 				out[ol++] = (char)f;
@@ -627,6 +684,7 @@ static int tokenize(struct tokctx *t)
 				f = alnum_tab[*++p];
 			} while (f);
 			i = (size_t)(p - s);
+#endif
 			if (__builtin_expect(word_more[*p], 0)) {
 				/* apostrophe, dot or non-ASCII next: the general word rules */
 				struct word w = {i, ol, flags, h};
@@ -635,9 +693,9 @@ static int tokenize(struct tokctx *t)
 				ol = w.ol;
 				flags = w.flags;
 				h = w.h;
-			} else if ((flags & NT_TOK_CAP) && (unsigned)(s[start + 1] - 'a') >= 26u &&
+			} else if (__builtin_expect((k == C_UPPER) & ((unsigned)(s[start + 1] - 'a') >= 26u), 0) &&
 			           ascii_all_upper(s, start, i)) {
-				flags |= NT_TOK_UPPER;
+				flags |= NT_TOK_UPPER; /* capitalised, and not "Xy...": count the letters */
 			}
 		} else if (k == C_DIGIT) {
 			flags = NT_TOK_NUMBER;
@@ -920,18 +978,20 @@ static void find_dateline(struct nt_docbuf *b, size_t first)
 	}
 }
 
-/* The first token whose zone is >= z (b->ntok if none); zones never decrease. */
-static size_t zone_lower_bound(const struct nt_docbuf *b, uint8_t z)
+/* The first token of [lo, b->ntok) whose zone is >= z (b->ntok if none); the zones
+ * of those tokens never decrease. Branch-free halving. */
+static size_t zone_lower_bound(const struct nt_docbuf *b, size_t lo, uint8_t z)
 {
-	size_t lo = 0, hi = b->ntok;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (b->tok[mid].zone < z)
-			lo = mid + 1;
-		else
-			hi = mid;
+	const struct nt_token *base = b->tok + lo;
+	size_t len = b->ntok - lo;
+	if (len == 0)
+		return lo;
+	while (len > 1) {
+		size_t half = len / 2;
+		base = base[half - 1].zone < z ? base + half : base;
+		len -= half;
 	}
-	return lo;
+	return (size_t)(base - b->tok) + (base->zone < z);
 }
 
 int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t title_len,
@@ -945,24 +1005,24 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 	b->repairs = 0;
 	b->first_repair = -1;
 	size_t total = text_len + (title ? title_len : 0);
-	if (grow((void **)&b->text, &b->text_cap, text_len + 1, 1) != NT_OK ||
-	    grow((void **)&b->norm, &b->norm_cap, 2 * total + 16, 1) != NT_OK ||
+	if (grow((void **)&b->text, &b->text_cap, text_len + 1 + TEXT_PAD, 1) != NT_OK ||
+	    grow((void **)&b->norm, &b->norm_cap, 2 * total + 64, 1) != NT_OK ||
 	    grow((void **)&b->tok, &b->tok_cap, total / 6 + 16, sizeof *b->tok) != NT_OK)
 		return nt_seterr(err, NT_ENOMEM, "article %s: out of memory", id ? id : "?");
 	b->repairs = utf8_copy_repair(b->text, text, text_len, &b->first_repair);
-	b->text[text_len] = '\0';
+	memset(b->text + text_len, 0, 1 + TEXT_PAD);
 	struct tokctx t = {0};
 	t.b = b;
 	t.cur_zone = -1;
 	if (title) {
-		if (grow((void **)&b->title, &b->title_cap, title_len + 1, 1) != NT_OK)
+		if (grow((void **)&b->title, &b->title_cap, title_len + 1 + TEXT_PAD, 1) != NT_OK)
 			return nt_seterr(err, NT_ENOMEM, "article %s: out of memory", id ? id : "?");
 		long long f = -1;
 		size_t r = utf8_copy_repair(b->title, title, title_len, &f);
 		if (r && !b->repairs)
 			b->first_repair = f;
 		b->repairs += r;
-		b->title[title_len] = '\0';
+		memset(b->title + title_len, 0, 1 + TEXT_PAD);
 		t.s = (const unsigned char *)b->title;
 		t.n = title_len;
 		t.src = NT_SRC_TITLE;
@@ -979,9 +1039,7 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 	if (tokenize(&t) != NT_OK)
 		return nt_seterr(err, NT_ENOMEM, "article %s: out of memory", id ? id : "?");
 	/* the dateline starts at the first token after the title */
-	size_t body_first = first_text_tok;
-	while (body_first < b->ntok && b->tok[body_first].zone == NT_ZONE_TITLE)
-		body_first++;
+	size_t body_first = zone_lower_bound(b, first_text_tok, NT_ZONE_TITLE + 1);
 	find_dateline(b, body_first);
 	finish_sentences(b);
 
@@ -1000,8 +1058,13 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 	/* Token zones never decrease along the tokens: the title, then the text's zones in
 	 * byte order (the lead's sentences after its second are body); the dateline retags a
 	 * prefix of the text's tokens. So each zone is found by binary search. */
+	size_t bound[NT_ZONE_COUNT + 1];
+	bound[0] = 0;
+	bound[NT_ZONE_COUNT] = b->ntok;
+	for (int z = 1; z < NT_ZONE_COUNT; z++)
+		bound[z] = zone_lower_bound(b, bound[z - 1], (uint8_t)z);
 	for (int z = 0; z < NT_ZONE_COUNT; z++) {
-		size_t lo = zone_lower_bound(b, (uint8_t)z), hi = zone_lower_bound(b, (uint8_t)(z + 1));
+		size_t lo = bound[z], hi = bound[z + 1];
 		d->zones[z].first_token = (uint32_t)(lo < hi ? lo : b->ntok);
 		d->zones[z].ntokens = (uint32_t)(hi - lo);
 	}
