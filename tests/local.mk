@@ -74,3 +74,14 @@ EXTRA_DIST += tests/sdk/static.sh
 # scripts are run by .ci/run, not by make check
 TESTS += tests/hostile.sh
 EXTRA_DIST += tests/hostile.sh tests/fuzz
+check_PROGRAMS += tests/check_hostile
+TESTS += tests/check_hostile
+tests_check_hostile_SOURCES = tests/check_hostile.c
+tests_check_hostile_CFLAGS = $(TEST_CFLAGS)
+tests_check_hostile_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/check_jsonout
+TESTS += tests/check_jsonout
+tests_check_jsonout_SOURCES = tests/check_jsonout.c
+tests_check_jsonout_CFLAGS = $(TEST_CFLAGS)
+tests_check_jsonout_LDADD = $(TEST_LIBS)

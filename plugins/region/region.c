@@ -688,7 +688,7 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 			}
 			if (rc != NT_OK)
 				break;
-			if (f[1][fl[1] - 1] == '|') {
+			if (fl[1] && f[1][fl[1] - 1] == '|') { /* empty codes: the block check below */
 				rg_err(err, NT_EFORMAT, "%s:%zu: trailing '|' in codes", path, line);
 				rc = NT_EFORMAT;
 				break;
