@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "docmodel.h"
 #include "engine.h"
+#include "jsonout.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -170,7 +171,7 @@ static char *error_record(const char *id, const char *source, unsigned long long
 		cJSON_AddStringToObject(e, "code", code);
 		cJSON_AddStringToObject(e, "message", msg);
 	}
-	char *s = cJSON_PrintUnformatted(o);
+	char *s = nt_json_print(o);
 	cJSON_Delete(o);
 	return s;
 }
@@ -372,7 +373,7 @@ static void process(struct batch *b, struct item *it)
 			         nuls == 1 ? "" : "s");
 			add_warning(rec, "nul-escape", msg, -1);
 		}
-		it->out = cJSON_PrintUnformatted(rec);
+		it->out = nt_json_print(rec);
 		cJSON_Delete(rec);
 		if (!it->out) {
 			it->out = error_record(id, it->source, it->line, "tag-failed", "out of memory");
@@ -434,8 +435,7 @@ static void item_clear(struct item *it)
 	free(it->id);
 	free(it->err_code);
 	free(it->err_msg);
-	if (it->out)
-		cJSON_free(it->out);
+	free(it->out);
 	memset(it, 0, sizeof *it);
 }
 

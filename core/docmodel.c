@@ -315,8 +315,13 @@ size_t nt_docbuf_repairs(const struct nt_docbuf *b, long long *first_offset)
 	return b->repairs;
 }
 
+/* Set while nt_fold_hashes builds into fixed buffers: growing one must fail, not realloc. */
+static _Thread_local int grow_fixed;
+
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
+	if (need > *cap && grow_fixed)
+		return NT_ENOMEM;
 	if (need <= *cap)
 		return NT_OK;
 	size_t c = *cap ? *cap : 64;
@@ -1075,12 +1080,35 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 
 size_t nt_fold_hashes(const char *s, size_t len, uint64_t *out, size_t max)
 {
-	struct nt_docbuf *b = nt_docbuf_new();
-	if (!b)
+	/* Plugins call this once per lexicon entry at open(): build into buffers carved
+	 * from one block (on the stack for short phrases), sized so nothing ever grows. */
+	_Alignas(16) char stackbuf[16384];
+	size_t ncap = len + 32; /* >= what nt_doc_build reserves up front */
+	size_t tok_bytes = ncap * sizeof(struct nt_token);
+	size_t sent_bytes = ncap * sizeof(struct nt_sentence);
+	size_t bytes = tok_bytes + sent_bytes + (len + 1 + TEXT_PAD) + (2 * len + 64);
+	char *mem = bytes <= sizeof stackbuf ? stackbuf : malloc(bytes);
+	if (!mem)
 		return 0;
+	struct nt_docbuf b;
+	memset(&b, 0, sizeof b);
+	b.tok = (struct nt_token *)(void *)mem;
+	b.tok_cap = ncap;
+	b.sent = (struct nt_sentence *)(void *)(mem + tok_bytes);
+	b.sent_cap = ncap;
+	b.text = mem + tok_bytes + sent_bytes;
+	b.text_cap = len + 1 + TEXT_PAD;
+	b.norm = b.text + len + 1 + TEXT_PAD;
+	b.norm_cap = 2 * len + 64;
 	const struct nt_doc *d;
 	size_t n = 0;
-	if (nt_doc_build(b, "", NULL, 0, s, len, 0, &d, NULL) == NT_OK) {
+	grow_fixed = 1;
+	int rc = nt_doc_build(&b, "", NULL, 0, s, len, 0, &d, NULL);
+	grow_fixed = 0;
+	struct nt_docbuf *heap = NULL;
+	if (rc == NT_ENOMEM && (heap = nt_docbuf_new()) != NULL) /* a buffer was too small */
+		rc = nt_doc_build(heap, "", NULL, 0, s, len, 0, &d, NULL);
+	if (rc == NT_OK) {
 		for (size_t i = 0; i < d->ntokens; i++) {
 			if (!(d->tokens[i].flags & (NT_TOK_WORD | NT_TOK_NUMBER)))
 				continue;
@@ -1089,6 +1117,8 @@ size_t nt_fold_hashes(const char *s, size_t len, uint64_t *out, size_t max)
 			n++;
 		}
 	}
-	nt_docbuf_free(b);
+	nt_docbuf_free(heap);
+	if (mem != stackbuf)
+		free(mem);
 	return n;
 }

@@ -5,6 +5,7 @@
 #include "conf.h"
 #include "docmodel.h"
 #include "host.h"
+#include "jsonout.h"
 #include "loader.h"
 #include "options.h"
 #include "sink.h"
@@ -451,19 +452,23 @@ int nt_engine_tag(struct nt_engine *e, const struct nt_article *a, int pretty, c
 	int rc = nt_engine_tag_json(e, a, &rec, err);
 	if (rc != NT_OK)
 		return rc;
-	char *s = pretty ? cJSON_Print(rec) : cJSON_PrintUnformatted(rec);
+	char *s = NULL;
+	if (pretty) {
+		/* hand out memory the caller frees with free() */
+		char *p = cJSON_Print(rec);
+		if (p) {
+			size_t n = strlen(p);
+			if ((s = malloc(n + 1)) != NULL)
+				memcpy(s, p, n + 1);
+			cJSON_free(p);
+		}
+	} else {
+		s = nt_json_print(rec);
+	}
 	cJSON_Delete(rec);
 	if (!s)
 		return nt_seterr(err, NT_ENOMEM, "out of memory");
-	/* hand out memory the caller frees with free() */
-	size_t n = strlen(s);
-	char *copy = malloc(n + 1);
-	if (copy)
-		memcpy(copy, s, n + 1);
-	cJSON_free(s);
-	if (!copy)
-		return nt_seterr(err, NT_ENOMEM, "out of memory");
-	*record = copy;
+	*record = s;
 	return NT_OK;
 }
 
