@@ -53,7 +53,10 @@ obj() {
 }
 
 core_objs=""
-for f in util docmodel sha256 host loader options conf combiner engine trainset; do
+# the library: every core/*.c but the command line (main.c, cmd_*.c)
+for f in "$src"/core/*.c; do
+	f=$(basename "$f" .c)
+	case $f in main|cmd_*) continue ;; esac
 	o=$(obj "core/$f.c" "" "") || { echo "run.sh: core/$f.c does not compile" >&2; exit 2; }
 	core_objs="$core_objs $o"
 done
