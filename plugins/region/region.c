@@ -31,6 +31,7 @@
 #define RG_MAX_EVIDENCE 64    /* evidence spans per country label */
 #define RG_MAX_REGION_EVIDENCE 16 /* evidence spans per region label */
 #define RG_MAX_MENTIONS 1024  /* mentions counted per article (the rest are ignored) */
+#define RG_CAND_BLOCK 1024    /* tokens whose match candidates are listed at a time */
 
 /* Kinds of phrase, strongest first. */
 enum rg_kind {
@@ -219,6 +220,8 @@ static int rg_map_init(struct rg_map *m, size_t n)
 	size_t cap = 16;
 	while (cap < n * 2 + 2)
 		cap <<= 1;
+	if (n <= 512)
+		cap <<= 2; /* the small word sets: mostly misses, which stop at the first empty slot */
 	m->keys = calloc(cap, sizeof *m->keys);
 	m->vals = malloc(cap * sizeof *m->vals);
 	if (m->keys == NULL || m->vals == NULL)
@@ -522,6 +525,13 @@ static uint64_t rg_pair_key(uint64_t h0, uint64_t h1)
 static unsigned rg_bloom_bits(const uint64_t *bloom, uint64_t h)
 {
 	return (unsigned)(bloom[(h >> 5) & 2047] >> ((h & 31) * 2)) & 3u;
+}
+
+/* Is h the first token of some phrase? (The filter has no false negatives: most words
+ * are answered without a probe.) */
+static int rg_is_firstword(const struct rg_state *st, uint64_t h)
+{
+	return rg_bloom_bits(st->bloom, h) != 0 && rg_map_get(&st->firstwords, h) >= 0;
 }
 
 /* Find the entry whose tokens are exactly h[0..n). */
@@ -837,7 +847,7 @@ struct rg_ctx {
 	uint32_t trailer_start; /* tokens from here are a trailer (fallback; ntokens = none) */
 };
 
-static int rg_tok_is(const struct nt_doc *doc, size_t i, char c)
+static inline int rg_tok_is(const struct nt_doc *doc, size_t i, char c)
 {
 	const struct nt_token *t = &doc->tokens[i];
 	const char *src = t->src == NT_SRC_TITLE && doc->title ? doc->title : doc->text;
@@ -953,12 +963,12 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 	/* "Michael Jordan", "Paris Hilton", "Jordan Peterson": a capitalised name next to it */
 	if (!capsy && en->ntok == 1 && ((en->flags & RG_F_PERSON) || placeish)) {
 		if (pv && rg_inner_cap(doc, first - 1) && !rg_in(st, RG_WS_QUALIFIER, pv->hash) &&
-		    rg_map_get(&st->firstwords, pv->hash) < 0)
+		    !rg_is_firstword(st, pv->hash))
 			return 0.0;
 	}
 	if (!capsy && (en->flags & RG_F_PERSON)) {
 		if (nx && rg_inner_cap(doc, last + 1) && !(nx->flags & NT_TOK_UPPER) &&
-		    !rg_in(st, RG_WS_INSTITUTION, nx->hash) && rg_map_get(&st->firstwords, nx->hash) < 0)
+		    !rg_in(st, RG_WS_INSTITUTION, nx->hash) && !rg_is_firstword(st, nx->hash))
 			return 0.0;
 	}
 
@@ -972,7 +982,7 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 				ok = 1;
 			if (nx && rg_tok_is(doc, last + 1, ',') && last + 2 < doc->ntokens &&
 			    (doc->tokens[last + 2].flags & NT_TOK_CAP) &&
-			    rg_map_get(&st->firstwords, doc->tokens[last + 2].hash) >= 0)
+			    rg_is_firstword(st, doc->tokens[last + 2].hash))
 				ok = 1;   /* "Reading, England" */
 			if (!ok)
 				return 0.0;
@@ -1006,6 +1016,10 @@ static uint32_t rg_dateline_fallback(const struct nt_doc *doc, uint32_t *dstart)
 	*dstart = 0;
 	if (doc->zones[NT_ZONE_DATELINE].ntokens > 0)
 		return 0;
+	/* skip the title: the title zone's tokens come first (a separate title's tokens are all
+	 * in it), so jump over its range and check from there */
+	if (doc->zones[NT_ZONE_TITLE].ntokens > 0 && doc->zones[NT_ZONE_TITLE].first_token == 0)
+		i = doc->zones[NT_ZONE_TITLE].ntokens;
 	while (i < n && doc->tokens[i].src == NT_SRC_TITLE)
 		i++;
 	if (i < n && doc->tokens[i].zone == NT_ZONE_TITLE) {
@@ -1077,6 +1091,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	double *mass, *rmass;
 	uint16_t *present;
 	int16_t *slot_of;
+	uint32_t *cand;
 	int any_amb = 0;
 
 	if (doc->ntokens == 0)
@@ -1089,7 +1104,8 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		size_t o_rmass = o_mass + cap_m * sizeof *mass;
 		size_t o_present = o_rmass + (st->nregions + 1) * sizeof *rmass;
 		size_t o_slot = o_present + ((cap_m * sizeof *present + 7) & ~(size_t)7);
-		size_t total = o_slot + ((st->ncountries * sizeof *slot_of + 7) & ~(size_t)7);
+		size_t o_cand = o_slot + ((st->ncountries * sizeof *slot_of + 7) & ~(size_t)7);
+		size_t total = o_cand + RG_CAND_BLOCK * sizeof *cand;
 		char *blk = host->scratch(sink, total);
 		if (blk == NULL) {
 			rg_err(err, NT_ENOMEM, "out of memory");
@@ -1100,6 +1116,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		rmass = (double *)(void *)(blk + o_rmass);
 		present = (uint16_t *)(void *)(blk + o_present);
 		slot_of = (int16_t *)(void *)(blk + o_slot);
+		cand = (uint32_t *)(void *)(blk + o_cand);
 	}
 	memset(slot_of, 0xff, st->ncountries * sizeof *slot_of);
 	memset(rmass, 0, (st->nregions + 1) * sizeof *rmass);
@@ -1108,16 +1125,48 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	cx.dateline_end = rg_dateline_fallback(doc, &cx.dateline_start);
 	cx.trailer_start = rg_trailer_fallback(st, doc);
 
-	/* pass 1: match, one hash probe per capitalised word */
-	for (size_t i = 0; i < doc->ntokens && nm < cap_m; i++) {
+	/* pass 1: match, one hash probe per candidate: a capitalised word that passes the
+	 * filter. The candidates are listed without branches, RG_CAND_BLOCK tokens at a time. */
+#if NT_TOK_WORD != 0x01u || NT_TOK_CAP != 0x08u
+#error "the candidate filter assumes NT_TOK_WORD == 1 and NT_TOK_CAP == 8"
+#endif
+	size_t next = 0; /* tokens before this are inside the previous match */
+	for (size_t blk0 = 0; blk0 < doc->ntokens && nm < cap_m; blk0 += RG_CAND_BLOCK) {
+	size_t blk1 = blk0 + RG_CAND_BLOCK < doc->ntokens ? blk0 + RG_CAND_BLOCK : doc->ntokens;
+	const struct nt_token *toks = doc->tokens;
+	size_t ncaps = 0, ncand = 0, i0 = blk0;
+	/* capitalised words (NT_TOK_WORD is bit 0 and NT_TOK_CAP bit 3) ... */
+	for (; i0 + 4 <= blk1; i0 += 4) {
+		unsigned f0 = toks[i0].flags, f1 = toks[i0 + 1].flags, f2 = toks[i0 + 2].flags,
+		         f3 = toks[i0 + 3].flags;
+		cand[ncaps] = (uint32_t)i0;
+		ncaps += (f0 & (f0 >> 3)) & 1u;
+		cand[ncaps] = (uint32_t)i0 + 1;
+		ncaps += (f1 & (f1 >> 3)) & 1u;
+		cand[ncaps] = (uint32_t)i0 + 2;
+		ncaps += (f2 & (f2 >> 3)) & 1u;
+		cand[ncaps] = (uint32_t)i0 + 3;
+		ncaps += (f3 & (f3 >> 3)) & 1u;
+	}
+	for (; i0 < blk1; i0++) {
+		unsigned f0 = toks[i0].flags;
+		cand[ncaps] = (uint32_t)i0;
+		ncaps += (f0 & (f0 >> 3)) & 1u;
+	}
+	/* ... that pass the filter */
+	for (size_t c = 0; c < ncaps; c++) {
+		uint32_t i = cand[c];
+		cand[ncand] = i;
+		ncand += rg_bloom_bits(st->bloom, toks[i].hash) != 0;
+	}
+	for (size_t c = 0; c < ncand && nm < cap_m; c++) {
+		size_t i = cand[c];
+		if (i < next)
+			continue;
 		const struct nt_token *t = &doc->tokens[i];
 		int32_t e;
 		size_t last = i;
-		if ((t->flags & (NT_TOK_WORD | NT_TOK_CAP)) != (NT_TOK_WORD | NT_TOK_CAP))
-			continue;
 		unsigned bits = rg_bloom_bits(st->bloom, t->hash);
-		if (bits == 0)
-			continue;
 		e = -1;
 		if (bits & 2u) {
 			/* multi-word phrases starting here: one probe with the next word's hash */
@@ -1167,7 +1216,8 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 					any_amb = 1;
 			}
 		}
-		i = last;
+		next = last + 1;
+	}
 	}
 
 	/* pass 2: "City, State" pairs: "Atlanta, Georgia", "Paris, Texas", "Birmingham, Alabama" */
