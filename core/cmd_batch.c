@@ -344,7 +344,7 @@ static void process(struct batch *b, struct item *it)
 	a.id = id;
 	cJSON *rec = NULL;
 	struct nt_error err = {0};
-	if (!id || nt_engine_tag_json(b->eng, &a, &rec, &err) != NT_OK) {
+	if (!id || nt_engine_tag_for_print(b->eng, &a, &rec, &err) != NT_OK) {
 		it->out = error_record(id, it->source, it->line, "tag-failed",
 		                       id ? err.msg : "out of memory");
 		it->is_error = 1;
@@ -533,12 +533,10 @@ static void submit(struct batch *b, const char *source, unsigned long long line,
 	pthread_mutex_lock(&b->mu);
 	while (b->inflight >= b->cap || (b->ordered && b->next_seq - b->write_seq >= b->cap))
 		pthread_cond_wait(&b->can_read, &b->mu);
-	struct item *it = NULL;
-	for (size_t i = 0; i < b->cap; i++)
-		if (b->slots[i].state == SLOT_EMPTY) {
-			it = &b->slots[i];
-			break;
-		}
+	size_t free_slot = 0; /* inflight < cap: some slot is empty */
+	while (free_slot + 1 < b->cap && b->slots[free_slot].state != SLOT_EMPTY)
+		free_slot++;
+	struct item *it = &b->slots[free_slot];
 	it->state = SLOT_INPUT;
 	it->seq = b->next_seq++;
 	it->data = data;
@@ -911,6 +909,13 @@ int nt_cmd_batch(int argc, char **argv)
 	pthread_t *workers = calloc((size_t)jobs, sizeof *workers);
 	if (!b.slots || !workers) {
 		fprintf(stderr, "newstag batch: out of memory\n");
+		free(b.slots);
+		free(workers);
+		if (out)
+			close(b.out_fd);
+		nt_engine_close(b.eng);
+		nt_cli_engine_options_free(&eo);
+		idset_free(&done);
 		return NT_EXIT_INTERNAL;
 	}
 	pthread_mutex_init(&b.mu, NULL);
