@@ -178,7 +178,7 @@ static int ev_cmp_weight(const void *a, const void *b)
 /* Evidence of (facet, label) from every covering sink, as a JSON array (and the
  * explain array when explain is set). */
 static int add_evidence(const struct nt_facet_plan *f, struct nt_sink *const *sinks,
-                        const char *label, const struct nt_doc *doc, int explain, cJSON *lab)
+                        const char *label, const struct nt_doc *doc, int flags, cJSON *lab)
 {
 	size_t total = 0;
 	for (size_t k = 0; k < f->ninst; k++) {
@@ -210,28 +210,52 @@ static int add_evidence(const struct nt_facet_plan *f, struct nt_sink *const *si
 		return NT_OK;
 	}
 	qsort(refs, n, sizeof *refs, ev_cmp_pos);
-	cJSON *arr = cJSON_AddArrayToObject(lab, "evidence");
-	if (!arr) {
-		free(refs);
-		return NT_ENOMEM;
-	}
-	size_t kept = 0;
-	for (size_t i = 0; i < n && kept < NT_MAX_EVIDENCE; i++) {
-		if (i && ev_cmp_pos(&refs[i - 1], &refs[i]) == 0)
-			continue;
-		cJSON *span = cJSON_CreateArray();
-		if (!span) {
+	if (flags & NT_COMBINE_RAW) {
+		/* the evidence array as one pre-printed item: records are printed, not read */
+		struct nt_buf b = {0};
+		size_t kept = 0;
+		int rc = nt_buf_append(&b, "[", 1);
+		for (size_t i = 0; i < n && kept < NT_MAX_EVIDENCE && rc == NT_OK; i++) {
+			if (i && ev_cmp_pos(&refs[i - 1], &refs[i]) == 0)
+				continue;
+			rc = nt_buf_printf(&b, "%s[%u,%u%s]", kept ? "," : "", (unsigned)refs[i].e->start,
+			                   (unsigned)refs[i].e->end,
+			                   refs[i].e->src == NT_SRC_TITLE ? ",\"title\"" : "");
+			kept++;
+		}
+		if (rc == NT_OK)
+			rc = nt_buf_append(&b, "]", 1);
+		cJSON *raw = rc == NT_OK ? cJSON_CreateRaw(b.data) : NULL;
+		nt_buf_free(&b);
+		if (!raw) {
 			free(refs);
 			return NT_ENOMEM;
 		}
-		cJSON_AddItemToArray(span, cJSON_CreateNumber(refs[i].e->start));
-		cJSON_AddItemToArray(span, cJSON_CreateNumber(refs[i].e->end));
-		if (refs[i].e->src == NT_SRC_TITLE)
-			cJSON_AddItemToArray(span, cJSON_CreateString("title"));
-		cJSON_AddItemToArray(arr, span);
-		kept++;
+		cJSON_AddItemToObject(lab, "evidence", raw);
+	} else {
+		cJSON *arr = cJSON_AddArrayToObject(lab, "evidence");
+		if (!arr) {
+			free(refs);
+			return NT_ENOMEM;
+		}
+		size_t kept = 0;
+		for (size_t i = 0; i < n && kept < NT_MAX_EVIDENCE; i++) {
+			if (i && ev_cmp_pos(&refs[i - 1], &refs[i]) == 0)
+				continue;
+			cJSON *span = cJSON_CreateArray();
+			if (!span) {
+				free(refs);
+				return NT_ENOMEM;
+			}
+			cJSON_AddItemToArray(span, cJSON_CreateNumber(refs[i].e->start));
+			cJSON_AddItemToArray(span, cJSON_CreateNumber(refs[i].e->end));
+			if (refs[i].e->src == NT_SRC_TITLE)
+				cJSON_AddItemToArray(span, cJSON_CreateString("title"));
+			cJSON_AddItemToArray(arr, span);
+			kept++;
+		}
 	}
-	if (explain) {
+	if (flags & NT_COMBINE_EXPLAIN) {
 		qsort(refs, n, sizeof *refs, ev_cmp_weight);
 		cJSON *ex = cJSON_AddArrayToObject(lab, "explain");
 		for (size_t i = 0; ex && i < n && i < NT_MAX_EXPLAIN; i++) {
@@ -334,7 +358,7 @@ static void free_cands(struct cand *c, size_t n)
 }
 
 static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *sinks,
-                         const struct nt_doc *doc, int explain, cJSON *fo)
+                         const struct nt_doc *doc, int flags, cJSON *fo)
 {
 	int *alive = calloc(f->ninst + 1, sizeof *alive);
 	if (!alive)
@@ -367,7 +391,7 @@ static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *s
 		cJSON_AddStringToObject(lab, "label", c[i].label);
 		cJSON_AddNumberToObject(lab, "score", round4(c[i].combined));
 		cJSON_AddItemToArray(labels, lab);
-		rc = add_evidence(f, sinks, c[i].label, doc, explain, lab);
+		rc = add_evidence(f, sinks, c[i].label, doc, flags, lab);
 		kept++;
 	}
 	free_cands(c, n);
@@ -415,14 +439,14 @@ static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *s
 }
 
 int nt_combine(const struct nt_combiner *c, struct nt_sink *const *sinks, size_t n,
-               const struct nt_doc *doc, int explain, cJSON *facets_obj)
+               const struct nt_doc *doc, int flags, cJSON *facets_obj)
 {
 	(void)n;
 	for (size_t i = 0; i < c->nfacets; i++) {
 		cJSON *fo = cJSON_AddObjectToObject(facets_obj, c->facets[i].facet);
 		if (!fo)
 			return NT_ENOMEM;
-		int rc = combine_facet(&c->facets[i], sinks, doc, explain, fo);
+		int rc = combine_facet(&c->facets[i], sinks, doc, flags, fo);
 		if (rc != NT_OK)
 			return rc;
 	}

@@ -29,11 +29,14 @@ int nt_combiner_init(struct nt_combiner *c, const struct nt_config *cfg,
                      const char *const *const *inst_facets, const int *single_hint,
                      struct nt_error *err);
 
+#define NT_COMBINE_EXPLAIN 1 /* add "explain" arrays (evidence words and weights) */
+#define NT_COMBINE_RAW 2     /* evidence arrays as pre-printed cJSON_Raw items (for printing) */
+
 /* Merge sinks[0..n) (one per instance, in pipeline order; a NULL sink = the instance
- * failed) into facets_obj, one member per planned facet. doc gives the text of
- * evidence for explain mode. Returns NT_OK or NT_ENOMEM. */
+ * failed) into facets_obj, one member per planned facet. flags: NT_COMBINE_*; doc
+ * gives the text of evidence for explain mode. Returns NT_OK or NT_ENOMEM. */
 int nt_combine(const struct nt_combiner *c, struct nt_sink *const *sinks, size_t n,
-               const struct nt_doc *doc, int explain, cJSON *facets_obj);
+               const struct nt_doc *doc, int flags, cJSON *facets_obj);
 
 void nt_combiner_free(struct nt_combiner *c);
 

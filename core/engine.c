@@ -48,6 +48,7 @@ struct nt_engine {
 	size_t ninst;
 	struct nt_combiner comb;
 	cJSON *provenance;       /* template copied into every record */
+	char *provenance_json;   /* the same, printed, for records that are only printed */
 	int explain;
 	pthread_key_t key;
 	int key_ready;
@@ -279,6 +280,10 @@ int nt_engine_open(const struct nt_engine_options *opt, struct nt_engine **out,
 		if (rc != NT_OK)
 			goto fail;
 	}
+	if (!(e->provenance_json = nt_json_print(e->provenance))) {
+		rc = nt_seterr(err, NT_ENOMEM, "out of memory");
+		goto fail;
+	}
 	if (pthread_key_create(&e->key, NULL) != 0) {
 		rc = nt_seterr(err, NT_EINTERNAL, "pthread_key_create failed");
 		goto fail;
@@ -312,6 +317,7 @@ void nt_engine_close(struct nt_engine *e)
 		pthread_key_delete(e->key);
 	nt_combiner_free(&e->comb);
 	cJSON_Delete(e->provenance);
+	free(e->provenance_json);
 	free(e->inst);
 	nt_loader_free(e->loader);
 	nt_config_free(e->cfg);
@@ -354,8 +360,9 @@ static cJSON *error_entry(const char *plugin, const char *code, const char *msg)
 	return o;
 }
 
-int nt_engine_tag_json(struct nt_engine *e, const struct nt_article *a, cJSON **record,
-                       struct nt_error *err)
+/* Tag into a record tree; raw: evidence and provenance as pre-printed items. */
+static int tag_tree(struct nt_engine *e, const struct nt_article *a, int raw, cJSON **record,
+                    struct nt_error *err)
 {
 	*record = NULL;
 	struct workspace *w = get_workspace(e);
@@ -405,7 +412,8 @@ int nt_engine_tag_json(struct nt_engine *e, const struct nt_article *a, cJSON **
 		}
 	}
 	cJSON *facets = cJSON_AddObjectToObject(rec, "facets");
-	if (!facets || nt_combine(&e->comb, w->ptrs, e->ninst, doc, e->explain, facets) != NT_OK) {
+	int flags = (e->explain ? NT_COMBINE_EXPLAIN : 0) | (raw ? NT_COMBINE_RAW : 0);
+	if (!facets || nt_combine(&e->comb, w->ptrs, e->ninst, doc, flags, facets) != NT_OK) {
 		cJSON_Delete(rec);
 		cJSON_Delete(errors);
 		return nt_seterr(err, NT_ENOMEM, "out of memory");
@@ -417,7 +425,8 @@ int nt_engine_tag_json(struct nt_engine *e, const struct nt_article *a, cJSON **
 		else
 			cJSON_Delete(meta);
 	}
-	cJSON_AddItemToObject(rec, "provenance", cJSON_Duplicate(e->provenance, 1));
+	cJSON_AddItemToObject(rec, "provenance", raw ? cJSON_CreateRaw(e->provenance_json)
+	                                              : cJSON_Duplicate(e->provenance, 1));
 	long long first;
 	size_t repairs = nt_docbuf_repairs(w->doc, &first);
 	if (repairs) {
@@ -444,12 +453,24 @@ int nt_engine_tag_json(struct nt_engine *e, const struct nt_article *a, cJSON **
 	return NT_OK;
 }
 
+int nt_engine_tag_json(struct nt_engine *e, const struct nt_article *a, cJSON **record,
+                       struct nt_error *err)
+{
+	return tag_tree(e, a, 0, record, err);
+}
+
+int nt_engine_tag_for_print(struct nt_engine *e, const struct nt_article *a, cJSON **record,
+                            struct nt_error *err)
+{
+	return tag_tree(e, a, 1, record, err);
+}
+
 int nt_engine_tag(struct nt_engine *e, const struct nt_article *a, int pretty, char **record,
                   struct nt_error *err)
 {
 	cJSON *rec;
 	*record = NULL;
-	int rc = nt_engine_tag_json(e, a, &rec, err);
+	int rc = tag_tree(e, a, !pretty, &rec, err);
 	if (rc != NT_OK)
 		return rc;
 	char *s = NULL;

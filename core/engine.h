@@ -10,6 +10,12 @@
 int nt_engine_tag_json(struct nt_engine *e, const struct nt_article *a, cJSON **record,
                        struct nt_error *err);
 
+/* Like nt_engine_tag_json, for a record that will only be printed (nt_json_print):
+ * evidence arrays and provenance are pre-printed cJSON_Raw items, which is much
+ * cheaper. Thread-safe. */
+int nt_engine_tag_for_print(struct nt_engine *e, const struct nt_article *a, cJSON **record,
+                            struct nt_error *err);
+
 /* The facets the pipeline emits and, per facet, whether it is single-label. */
 size_t nt_engine_facet_count(const struct nt_engine *e);
 const char *nt_engine_facet_name(const struct nt_engine *e, size_t i);
