@@ -20,30 +20,143 @@ static const uint32_t K[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void block(struct nt_sha256 *c, const unsigned char *p)
+/* One round of the portable compression function; the eight working variables rotate
+ * by renaming instead of moving. */
+#define RND(a, b, c, d, e, f, g, h, i)                                                   \
+	do {                                                                             \
+		uint32_t t1_ = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + \
+		               K[i] + w[i];                                                   \
+		uint32_t t2_ = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c)); \
+		d += t1_;                                                                \
+		h = t1_ + t2_;                                                           \
+	} while (0)
+
+/* Compress nblocks 64-byte blocks at p into h (portable C). */
+static void blocks_c(uint32_t hs[8], const unsigned char *p, size_t nblocks)
 {
-	uint32_t w[64];
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (int i = 16; i < 64; i++) {
-		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	for (; nblocks--; p += 64) {
+		uint32_t w[64];
+		for (int i = 0; i < 16; i++)
+			w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+			       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+		for (int i = 16; i < 64; i++) {
+			uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+			uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+			w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+		}
+		uint32_t a = hs[0], b = hs[1], c = hs[2], d = hs[3], e = hs[4], f = hs[5], g = hs[6],
+		         h = hs[7];
+		for (int i = 0; i < 64; i += 8) {
+			RND(a, b, c, d, e, f, g, h, i);
+			RND(h, a, b, c, d, e, f, g, i + 1);
+			RND(g, h, a, b, c, d, e, f, i + 2);
+			RND(f, g, h, a, b, c, d, e, i + 3);
+			RND(e, f, g, h, a, b, c, d, i + 4);
+			RND(d, e, f, g, h, a, b, c, i + 5);
+			RND(c, d, e, f, g, h, a, b, i + 6);
+			RND(b, c, d, e, f, g, h, a, i + 7);
+		}
+		hs[0] += a; hs[1] += b; hs[2] += c; hs[3] += d;
+		hs[4] += e; hs[5] += f; hs[6] += g; hs[7] += h;
 	}
-	uint32_t a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3], e = c->h[4], f = c->h[5],
-	         g = c->h[6], h = c->h[7];
-	for (int i = 0; i < 64; i++) {
-		uint32_t S1 = ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25);
-		uint32_t ch = (e & f) ^ (~e & g);
-		uint32_t t1 = h + S1 + ch + K[i] + w[i];
-		uint32_t S0 = ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22);
-		uint32_t mj = (a & b) ^ (a & cc) ^ (b & cc);
-		uint32_t t2 = S0 + mj;
-		h = g; g = f; f = e; e = d + t1; d = cc; cc = b; b = a; a = t1 + t2;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_SHANI_PATH 1
+#include <cpuid.h>
+#include <immintrin.h>
+#include <pthread.h>
+
+/* Four rounds with the x86 SHA extensions; mc holds the message words of these rounds,
+ * mn gets the words four groups ahead (msg2), mp is started for later (msg1). */
+#define QROUND(mc, mn, mp, k)                                                            \
+	do {                                                                             \
+		__m128i q_ = _mm_add_epi32(mc, _mm_loadu_si128((const __m128i *)(const void *)&K[k])); \
+		st1 = _mm_sha256rnds2_epu32(st1, st0, q_);                               \
+		mn = _mm_sha256msg2_epu32(_mm_add_epi32(mn, _mm_alignr_epi8(mc, mp, 4)), mc); \
+		st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(q_, 0x0E));      \
+		mp = _mm_sha256msg1_epu32(mp, mc);                                       \
+	} while (0)
+
+/* Compress nblocks 64-byte blocks at p into h with the SHA extensions (SHA-NI). */
+__attribute__((target("sha,sse4.1,ssse3"))) static void blocks_shani(uint32_t hs[8],
+                                                                    const unsigned char *p,
+                                                                    size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)&hs[0]), 0xB1);
+	__m128i st1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)&hs[4]), 0x1B);
+	__m128i st0 = _mm_alignr_epi8(tmp, st1, 8);    /* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xF0);         /* CDGH */
+	for (; nblocks--; p += 64) {
+		__m128i abef = st0, cdgh = st1, m_;
+		__m128i m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), bswap);
+		__m128i m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)), bswap);
+		__m128i m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)), bswap);
+		__m128i m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)), bswap);
+		/* rounds 0-11: the first three groups of message words are the block itself */
+		m_ = _mm_add_epi32(m0, _mm_loadu_si128((const __m128i *)(const void *)&K[0]));
+		st1 = _mm_sha256rnds2_epu32(st1, st0, m_);
+		st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(m_, 0x0E));
+		m_ = _mm_add_epi32(m1, _mm_loadu_si128((const __m128i *)(const void *)&K[4]));
+		st1 = _mm_sha256rnds2_epu32(st1, st0, m_);
+		st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(m_, 0x0E));
+		m0 = _mm_sha256msg1_epu32(m0, m1);
+		m_ = _mm_add_epi32(m2, _mm_loadu_si128((const __m128i *)(const void *)&K[8]));
+		st1 = _mm_sha256rnds2_epu32(st1, st0, m_);
+		st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(m_, 0x0E));
+		m1 = _mm_sha256msg1_epu32(m1, m2);
+		/* rounds 12-63 (the last groups compute message words nobody uses) */
+		QROUND(m3, m0, m2, 12);
+		QROUND(m0, m1, m3, 16);
+		QROUND(m1, m2, m0, 20);
+		QROUND(m2, m3, m1, 24);
+		QROUND(m3, m0, m2, 28);
+		QROUND(m0, m1, m3, 32);
+		QROUND(m1, m2, m0, 36);
+		QROUND(m2, m3, m1, 40);
+		QROUND(m3, m0, m2, 44);
+		QROUND(m0, m1, m3, 48);
+		QROUND(m1, m2, m0, 52);
+		QROUND(m2, m3, m1, 56);
+		QROUND(m3, m0, m2, 60);
+		st0 = _mm_add_epi32(st0, abef);
+		st1 = _mm_add_epi32(st1, cdgh);
 	}
-	c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d;
-	c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
+	tmp = _mm_shuffle_epi32(st0, 0x1B);            /* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xB1);            /* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xF0);         /* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);            /* HGFE */
+	_mm_storeu_si128((__m128i *)(void *)&hs[0], st0);
+	_mm_storeu_si128((__m128i *)(void *)&hs[4], st1);
+}
+
+static pthread_once_t shani_once = PTHREAD_ONCE_INIT;
+static int shani_ok;
+
+static void shani_detect(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9)))
+		return; /* SSE4.1 and SSSE3 */
+	if (__get_cpuid_max(0, NULL) < 7)
+		return;
+	__cpuid_count(7, 0, a, b, c, d);
+	shani_ok = ((b >> 29) & 1u) && !getenv("NEWSTAG_SHA256_PORTABLE"); /* SHA */
+}
+#endif
+
+/* Compress nblocks 64-byte blocks at p into h: SHA-NI when the CPU has it, else C. */
+static void blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+#ifdef HAVE_SHANI_PATH
+	pthread_once(&shani_once, shani_detect);
+	if (shani_ok) {
+		blocks_shani(h, p, nblocks);
+		return;
+	}
+#endif
+	blocks_c(h, p, nblocks);
 }
 
 void nt_sha256_init(struct nt_sha256 *c)
@@ -59,7 +172,7 @@ void nt_sha256_update(struct nt_sha256 *c, const void *data, size_t n)
 {
 	const unsigned char *p = data;
 	c->len += n;
-	while (n) {
+	if (c->used) {
 		size_t k = 64 - c->used;
 		if (k > n)
 			k = n;
@@ -67,25 +180,36 @@ void nt_sha256_update(struct nt_sha256 *c, const void *data, size_t n)
 		c->used += k;
 		p += k;
 		n -= k;
-		if (c->used == 64) {
-			block(c, c->buf);
-			c->used = 0;
-		}
+		if (c->used < 64)
+			return;
+		blocks(c->h, c->buf, 1);
+		c->used = 0;
 	}
+	if (n >= 64) {
+		/* whole blocks straight from the caller's buffer */
+		blocks(c->h, p, n / 64);
+		p += n / 64 * 64;
+		n %= 64;
+	}
+	memcpy(c->buf, p, n);
+	c->used = n;
 }
 
 void nt_sha256_final(struct nt_sha256 *c, unsigned char out[32])
 {
 	uint64_t bits = c->len * 8;
-	unsigned char pad = 0x80;
-	nt_sha256_update(c, &pad, 1);
-	pad = 0;
-	while (c->used != 56)
-		nt_sha256_update(c, &pad, 1);
-	unsigned char L[8];
+	/* 0x80, zeros to 56 mod 64, the bit length big-endian */
+	c->buf[c->used++] = 0x80;
+	if (c->used > 56) {
+		memset(c->buf + c->used, 0, 64 - c->used);
+		blocks(c->h, c->buf, 1);
+		c->used = 0;
+	}
+	memset(c->buf + c->used, 0, 56 - c->used);
 	for (int i = 0; i < 8; i++)
-		L[i] = (unsigned char)(bits >> (56 - 8 * i));
-	nt_sha256_update(c, L, 8);
+		c->buf[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
+	blocks(c->h, c->buf, 1);
+	c->used = 0;
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (unsigned char)(c->h[i] >> 24);
 		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
