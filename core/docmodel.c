@@ -348,7 +348,10 @@ struct tokctx {
 	int cur_zone;      /* zone of the open sentence, -1 before the first */
 	unsigned brk;      /* BRK_FORCE and/or BRK_SENT: see below */
 	unsigned lead_sents; /* sentences started in the lead zone so far */
-	size_t nwords;     /* word and number tokens pushed so far */
+	size_t npunct;     /* punctuation tokens pushed so far (the others are words) */
+	uint8_t zone;      /* zone_of() the current token */
+	uint8_t tzone;     /* the zone tokens of the open sentence get (the lead trimmed) */
+	uint32_t sentno;   /* index of the open sentence */
 };
 
 /* t->brk: BRK_FORCE: the next token starts a new sentence (newline, zone change);
@@ -615,34 +618,35 @@ static size_t punct_high(const unsigned char *s, size_t clen, unsigned cp, char 
 	return clen;
 }
 
-/* Tokenize t->s into b. The hot state lives in locals (stores through the folded-form
- * pointer could otherwise alias it) and is written back on return. */
+/* Tokenize t->s into b. The hot state is a few locals (cursors into the folded forms
+ * and the tokens); what changes only at sentence and zone starts stays in *t. */
 static int tokenize(struct tokctx *t)
 {
 	struct nt_docbuf *b = t->b;
 	const unsigned char *const s = t->s;
-	const size_t n = t->n;
-	char *const norm = b->norm;
-	size_t norm_len = b->norm_len;
-	struct nt_token *tok = b->tok;
-	size_t ntok = b->ntok, nwords = t->nwords;
+	char *outp = b->norm + b->norm_len;      /* where the next folded form goes */
+	struct nt_token *o = b->tok + b->ntok;   /* where the next token goes */
+	struct nt_token *o_end = b->tok + b->tok_cap;
 	unsigned brk = t->brk;
-	uint32_t sentno = (uint32_t)(b->nsent - 1);
-	uint8_t zone = 0, tzone = 0; /* zone_of() and the zone the tokens get (lead trimmed) */
-	size_t zlim = 0;              /* zone is valid for tokens starting before zlim */
+	size_t zlim = 0; /* t->zone is valid for tokens starting before zlim */
 	size_t i = 0;
 	int rc = NT_OK;
+	t->tzone = 0;
+	t->sentno = (uint32_t)(b->nsent - 1);
 	for (;;) {
 		unsigned c = s[i];
 		int k = cls[c];
-		if (k <= C_NL) {
-			if (k == C_NL)
-				brk |= BRK_FORCE;
+		if (k == C_SPACE) {
+			i++;
+			continue;
+		}
+		if (k == C_NL) {
+			brk |= BRK_FORCE;
 			i++;
 			continue;
 		}
 		const size_t start = i;
-		char *const out = norm + norm_len;
+		char *const out = outp;
 		size_t ol;
 		unsigned flags;
 		uint64_t h = FNV_OFFSET;
@@ -650,50 +654,66 @@ static int tokenize(struct tokctx *t)
 			/* a word: the run of ASCII letters and digits, hashed as it is folded
 			 * (the text is NUL terminated and holds no other NUL) */
 			flags = NT_TOK_WORD | (k == C_UPPER ? NT_TOK_CAP : 0);
-#ifdef __SSE2__
+#if defined(__SSE2__) && defined(__x86_64__)
 			/* 16 bytes at a time: fold with |0x20 (digits keep their value; what follows
 			 * the run is overwritten), run length from the letter and digit masks (the
 			 * text has 16 readable bytes after its NUL) */
 			{
-				unsigned r;
-				ol = 0;
-				do {
-					__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i + ol));
-					__m128i v20 = _mm_or_si128(v, _mm_set1_epi8(0x20));
-					__m128i let = _mm_cmplt_epi8(_mm_add_epi8(v20, _mm_set1_epi8((char)(0x80 - 'a'))),
-					                             _mm_set1_epi8((char)(0x80 + 26)));
-					__m128i dig = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
-					                             _mm_set1_epi8((char)(0x80 + 10)));
+				const __m128i k20 = _mm_set1_epi8(0x20);
+				const __m128i ka = _mm_set1_epi8((char)(0x80 - 'a'));
+				const __m128i k26 = _mm_set1_epi8((char)(0x80 + 26));
+				const __m128i k0 = _mm_set1_epi8((char)(0x80 - '0'));
+				const __m128i k10 = _mm_set1_epi8((char)(0x80 + 10));
+				__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+				__m128i v20 = _mm_or_si128(v, k20);
+				__m128i m = _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(v20, ka), k26),
+				                         _mm_cmplt_epi8(_mm_add_epi8(v, k0), k10));
+				_mm_storeu_si128((__m128i *)(void *)out, v20);
+				unsigned r = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(m));
+				uint64_t x = (uint64_t)_mm_cvtsi128_si64(v20); /* the first 8 folded bytes */
+				ol = r;
+				while (__builtin_expect(r == 16, 0)) {
+					v = _mm_loadu_si128((const __m128i *)(const void *)(s + i + ol));
+					v20 = _mm_or_si128(v, k20);
+					m = _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(v20, ka), k26),
+					                 _mm_cmplt_epi8(_mm_add_epi8(v, k0), k10));
 					_mm_storeu_si128((__m128i *)(void *)(out + ol), v20);
-					r = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(_mm_or_si128(let, dig)));
+					r = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(m));
 					ol += r;
-				} while (r == 16);
-				const unsigned char *q = (const unsigned char *)out;
-				size_t j = 0;
-				for (; j + 2 <= ol; j += 2) {
-					h = (h ^ q[j]) * FNV_PRIME;
-					h = (h ^ q[j + 1]) * FNV_PRIME;
 				}
-				if (j < ol)
-					h = (h ^ q[j]) * FNV_PRIME;
+				/* hash: the first 8 bytes without a branch (every prefix's hash kept,
+				 * the one of length ol picked; a loop exit here mispredicted on every
+				 * word), then any rest */
+				uint64_t hs[9];
+				hs[0] = h;
+#define NT_FNV_STEP(j) (h = (h ^ (x & 0xFF)) * FNV_PRIME, x >>= 8, hs[(j) + 1] = h)
+				NT_FNV_STEP(0); NT_FNV_STEP(1); NT_FNV_STEP(2); NT_FNV_STEP(3);
+				NT_FNV_STEP(4); NT_FNV_STEP(5); NT_FNV_STEP(6); NT_FNV_STEP(7);
+#undef NT_FNV_STEP
+				h = hs[ol < 8 ? ol : 8];
+				if (__builtin_expect(ol > 8, 0)) {
+					for (size_t j = 8; j < ol; j++)
+						h = (h ^ (unsigned char)out[j]) * FNV_PRIME;
+				}
 				i += ol;
 			}
-			const unsigned char *p = s + i;
 #else
-			const unsigned char *p = s + i;
-			unsigned char f = alnum_tab[c];
-			ol = 0;
-			do {
-				out[ol++] = (char)f;
-				h = (h ^ f) * FNV_PRIME;
-				f = alnum_tab[*++p];
-			} while (f);
-			i = (size_t)(p - s);
+			{
+				const unsigned char *p = s + i;
+				unsigned char f = alnum_tab[c];
+				ol = 0;
+				do {
+					out[ol++] = (char)f;
+					h = (h ^ f) * FNV_PRIME;
+					f = alnum_tab[*++p];
+				} while (f);
+				i = (size_t)(p - s);
+			}
 #endif
-			if (__builtin_expect(word_more[*p], 0)) {
+			if (__builtin_expect(word_more[s[i]], 0)) {
 				/* apostrophe, dot or non-ASCII next: the general word rules */
 				struct word w = {i, ol, flags, h};
-				word_tail(s, n, start, out, &w);
+				word_tail(s, t->n, start, out, &w);
 				i = w.i;
 				ol = w.ol;
 				flags = w.flags;
@@ -722,7 +742,7 @@ static int tokenize(struct tokctx *t)
 		} else if (k == C_HIGH) {
 			size_t clen;
 			unsigned cp;
-			k = char_class(s + i, n - i, &clen, &cp);
+			k = char_class(s + i, t->n - i, &clen, &cp);
 			if (k == C_SPACE || k == C_NL) {
 				if (k == C_NL)
 					brk |= BRK_FORCE;
@@ -732,89 +752,90 @@ static int tokenize(struct tokctx *t)
 			if (k == C_LETTER || k == C_UPPER) {
 				struct word w = {i, 0, NT_TOK_WORD | (k == C_UPPER ? NT_TOK_CAP : 0),
 				                 FNV_OFFSET};
-				word_tail(s, n, start, out, &w);
+				word_tail(s, t->n, start, out, &w);
 				i = w.i;
 				ol = w.ol;
 				flags = w.flags;
 				h = w.h;
 			} else {
 				flags = NT_TOK_PUNCT;
+				t->npunct++;
 				ol = punct_high(s + i, clen, cp, out);
 				for (size_t j = 0; j < ol; j++)
 					h = (h ^ (unsigned char)out[j]) * FNV_PRIME;
 				i += clen;
 			}
 		} else if (__builtin_expect(k == C_END, 0)) {
-			if (i >= n)
+			if (i >= t->n)
 				break;
 			i++; /* not reached: the text holds no NUL before s[n] */
 			continue;
 		} else {
 			/* one ASCII punctuation character */
 			flags = NT_TOK_PUNCT;
+			t->npunct++;
 			out[0] = (char)c;
 			ol = 1;
 			h = (h ^ c) * FNV_PRIME;
 			i++;
 			if (c == '.' || c == '!' || c == '?') {
 				/* a sentence end unless it follows an abbreviation */
-				const struct nt_token *prev = ntok ? &tok[ntok - 1] : NULL;
+				const struct nt_token *prev = o != b->tok ? o - 1 : NULL;
 				if (!(c == '.' && prev && (prev->flags & NT_TOK_WORD) && prev->end == start &&
-				      is_abbrev(norm + prev->norm_off, prev->norm_len)))
+				      is_abbrev(b->norm + prev->norm_off, prev->norm_len)))
 					brk |= BRK_SENT;
-			} else if (c == '-' && ntok) {
-				struct nt_token *prev = &tok[ntok - 1];
-				if ((prev->flags & NT_TOK_WORD) && prev->end == start && i < n &&
+			} else if (c == '-' && o != b->tok) {
+				struct nt_token *prev = o - 1;
+				if ((prev->flags & NT_TOK_WORD) && prev->end == start && i < t->n &&
 				    (cls[s[i]] == C_UPPER || cls[s[i]] == C_LETTER || cls[s[i]] == C_HIGH))
 					prev->flags |= NT_TOK_HYPHEN_NEXT;
 			}
 		}
 		out[ol] = '\0';
 		if (__builtin_expect(start >= zlim, 0)) {
-			zone = zone_of(t, start);
+			t->zone = zone_of(t, start);
 			zlim = zone_limit(t, start);
-			if (zone != t->cur_zone)
+			if (t->zone != t->cur_zone)
 				brk |= BRK_FORCE;
 		}
 		if (__builtin_expect((brk & (flags | BRK_FORCE)) != 0, 0)) {
-			int z = start_sentence(t, ntok, zone);
+			int z = start_sentence(t, (size_t)(o - b->tok), t->zone);
 			if (z < 0) {
 				rc = NT_ENOMEM;
 				break;
 			}
-			tzone = (uint8_t)z;
-			sentno = (uint32_t)(b->nsent - 1);
-			t->cur_zone = zone;
+			t->tzone = (uint8_t)z;
+			t->sentno = (uint32_t)(b->nsent - 1);
+			t->cur_zone = t->zone;
 			brk &= ~BRK_FORCE;
 			flags |= NT_TOK_SENT_START;
 		}
-		if (flags & (NT_TOK_WORD | NT_TOK_NUMBER)) {
+		if (flags & (NT_TOK_WORD | NT_TOK_NUMBER))
 			brk &= ~BRK_SENT;
-			nwords++;
-		}
-		if (__builtin_expect(ntok == b->tok_cap, 0)) {
+		if (__builtin_expect(o == o_end, 0)) {
+			size_t ntok = (size_t)(o - b->tok);
 			if (grow((void **)&b->tok, &b->tok_cap, ntok + 1, sizeof *b->tok) != NT_OK) {
 				rc = NT_ENOMEM;
 				break;
 			}
-			tok = b->tok;
+			o = b->tok + ntok;
+			o_end = b->tok + b->tok_cap;
 		}
-		struct nt_token *o = &tok[ntok++];
 		o->start = (uint32_t)start;
 		o->end = (uint32_t)i;
-		o->norm_off = (uint32_t)norm_len;
+		o->norm_off = (uint32_t)(out - b->norm);
 		o->norm_len = (uint16_t)(ol > 0xFFFF ? 0xFFFF : ol);
-		o->zone = tzone;
+		o->zone = t->tzone;
 		o->flags = (uint8_t)flags;
-		o->sentence = sentno;
+		o->sentence = t->sentno;
 		o->src = t->src;
 		memset(o->pad_, 0, sizeof o->pad_);
 		o->hash = h;
-		norm_len += ol + 1;
+		o++;
+		outp = out + ol + 1;
 	}
-	b->norm_len = norm_len;
-	b->ntok = ntok;
-	t->nwords = nwords;
+	b->norm_len = (size_t)(outp - b->norm);
+	b->ntok = (size_t)(o - b->tok);
 	t->brk = brk;
 	return rc;
 }
@@ -1073,7 +1094,7 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 		d->zones[z].first_token = (uint32_t)(lo < hi ? lo : b->ntok);
 		d->zones[z].ntokens = (uint32_t)(hi - lo);
 	}
-	d->nwords = t.nwords;
+	d->nwords = b->ntok - t.npunct;
 	*out = d;
 	return NT_OK;
 }
