@@ -47,12 +47,25 @@ static void visit(void *ctx, const struct nt_module *m, const char *path, const 
 		for (size_t i = 0; p->facets && p->facets[i]; i++)
 			cJSON_AddItemToArray(f, cJSON_CreateString(p->facets[i]));
 		cJSON_AddStringToObject(o, "path", m->path);
+		cJSON *opts = cJSON_AddArrayToObject(o, "options");
+		for (const struct nt_option *op = p->options; opts && op && op->name; op++) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "name", op->name);
+			if (op->def)
+				cJSON_AddStringToObject(x, "default", op->def);
+			if (op->help)
+				cJSON_AddStringToObject(x, "help", op->help);
+			cJSON_AddItemToArray(opts, x);
+		}
 		cJSON_AddItemToArray(arr, o);
 		return;
 	}
 	printf("  %-10s %-8s facets: ", p->name, p->version);
 	print_list(p->facets, ",");
 	printf("\n  %-10s %s\n  %-10s %s\n", "", p->description ? p->description : "", "", m->path);
+	for (const struct nt_option *o = p->options; o && o->name; o++)
+		printf("  %-10s option %s = %s: %s\n", "", o->name, o->def ? o->def : "(none)",
+		       o->help ? o->help : "");
 }
 
 int nt_cmd_plugins(int argc, char **argv)

@@ -96,6 +96,8 @@ json_ok "$T/out" && ok "bad: 50 MB article gives a record" || bad "bad: 50 MB re
 expect "plugins: list" 0 "" -- "$BIN" plugins
 grep -q '^  rules ' "$T/out" && grep -q '^  example ' "$T/out" && ok "plugins: rules and example" ||
 	bad "plugins: rules and example" "$T/out"
+grep -q 'option rules = (none): the JSON rule file' "$T/out" && ok "plugins: options with defaults and help" ||
+	bad "plugins: options" "$T/out"
 expect "plugins: json" 0 "" -- "$BIN" plugins --json
 
 # ---- batch
