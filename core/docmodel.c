@@ -352,6 +352,7 @@ struct tokctx {
 	uint8_t zone;      /* zone_of() the current token */
 	uint8_t tzone;     /* the zone tokens of the open sentence get (the lead trimmed) */
 	uint32_t sentno;   /* index of the open sentence */
+	size_t zfirst[NT_ZONE_COUNT]; /* first token given each zone ((size_t)-1: none) */
 };
 
 /* t->brk: BRK_FORCE: the next token starts a new sentence (newline, zone change);
@@ -448,6 +449,8 @@ static __attribute__((noinline)) int start_sentence(struct tokctx *t, size_t fir
 		return -1;
 	if (zone == NT_ZONE_LEAD && ++t->lead_sents > 2)
 		zone = NT_ZONE_BODY;
+	if (t->zfirst[zone] > first_tok)
+		t->zfirst[zone] = first_tok;
 	struct nt_sentence *s = &b->sent[b->nsent++];
 	s->first_token = (uint32_t)first_tok;
 	s->ntokens = 0; /* set by finish_sentences() */
@@ -671,6 +674,7 @@ static int tokenize(struct tokctx *t)
 				_mm_storeu_si128((__m128i *)(void *)out, v20);
 				unsigned r = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(m));
 				uint64_t x = (uint64_t)_mm_cvtsi128_si64(v20); /* the first 8 folded bytes */
+				const __m128i first16 = v20;
 				ol = r;
 				while (__builtin_expect(r == 16, 0)) {
 					v = _mm_loadu_si128((const __m128i *)(const void *)(s + i + ol));
@@ -689,12 +693,18 @@ static int tokenize(struct tokctx *t)
 #define NT_FNV_STEP(j) (h = (h ^ (x & 0xFF)) * FNV_PRIME, x >>= 8, hs[(j) + 1] = h)
 				NT_FNV_STEP(0); NT_FNV_STEP(1); NT_FNV_STEP(2); NT_FNV_STEP(3);
 				NT_FNV_STEP(4); NT_FNV_STEP(5); NT_FNV_STEP(6); NT_FNV_STEP(7);
-#undef NT_FNV_STEP
 				h = hs[ol < 8 ? ol : 8];
 				if (__builtin_expect(ol > 8, 0)) {
-					for (size_t j = 8; j < ol; j++)
+					/* the same for bytes 8-15, then a loop for any more */
+					x = (uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(first16, 8));
+					hs[0] = h;
+					NT_FNV_STEP(0); NT_FNV_STEP(1); NT_FNV_STEP(2); NT_FNV_STEP(3);
+					NT_FNV_STEP(4); NT_FNV_STEP(5); NT_FNV_STEP(6); NT_FNV_STEP(7);
+					h = hs[ol < 16 ? ol - 8 : 8];
+					for (size_t j = 16; j < ol; j++)
 						h = (h ^ (unsigned char)out[j]) * FNV_PRIME;
 				}
+#undef NT_FNV_STEP
 				i += ol;
 			}
 #else
@@ -962,15 +972,15 @@ static void find_zones(struct tokctx *t, int title_in_text)
 }
 
 /* Retag a leading dateline ("BAGHDAD (Reuters) -", "WASHINGTON --", "Paris, France:")
- * of the body as NT_ZONE_DATELINE. */
-static void find_dateline(struct nt_docbuf *b, size_t first)
+ * of the body as NT_ZONE_DATELINE. Returns the token after it (first when none). */
+static size_t find_dateline(struct nt_docbuf *b, size_t first)
 {
 	size_t limit = first + 12 < b->ntok ? first + 12 : b->ntok;
 	int has_upper = 0, has_paren = 0;
 	for (size_t i = first; i < limit; i++) {
 		const struct nt_token *k = &b->tok[i];
 		if (k->src != NT_SRC_TEXT || (k->zone != NT_ZONE_LEAD && k->zone != NT_ZONE_BODY))
-			return;
+			return first;
 		if (k->flags & NT_TOK_PUNCT) {
 			char c = b->norm[k->norm_off];
 			unsigned char c0 = (unsigned char)b->norm[k->norm_off];
@@ -982,7 +992,7 @@ static void find_dateline(struct nt_docbuf *b, size_t first)
 					end++;
 				for (size_t j = first; j < end; j++)
 					b->tok[j].zone = NT_ZONE_DATELINE;
-				return;
+				return end;
 			}
 			if (c == '(' || c == ')') {
 				has_paren = 1;
@@ -990,34 +1000,19 @@ static void find_dateline(struct nt_docbuf *b, size_t first)
 			}
 			if (c == ',' || c == '/' || c == '.')
 				continue; /* "PONTIAC, Mich., -" */
-			return;
+			return first;
 		}
 		if (k->flags & NT_TOK_NUMBER)
 			continue; /* "SALVADOR, Feb 26 -" */
 		if (!(k->flags & NT_TOK_WORD) || !(k->flags & NT_TOK_CAP)) {
 			if (has_paren && (k->flags & NT_TOK_WORD))
 				continue; /* "(dpa)" */
-			return;
+			return first;
 		}
 		if (k->flags & NT_TOK_UPPER)
 			has_upper = 1;
 	}
-}
-
-/* The first token of [lo, b->ntok) whose zone is >= z (b->ntok if none); the zones
- * of those tokens never decrease. Branch-free halving. */
-static size_t zone_lower_bound(const struct nt_docbuf *b, size_t lo, uint8_t z)
-{
-	const struct nt_token *base = b->tok + lo;
-	size_t len = b->ntok - lo;
-	if (len == 0)
-		return lo;
-	while (len > 1) {
-		size_t half = len / 2;
-		base = base[half - 1].zone < z ? base + half : base;
-		len -= half;
-	}
-	return (size_t)(base - b->tok) + (base->zone < z);
+	return first;
 }
 
 int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t title_len,
@@ -1040,6 +1035,8 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 	struct tokctx t = {0};
 	t.b = b;
 	t.cur_zone = -1;
+	for (int z = 0; z < NT_ZONE_COUNT; z++)
+		t.zfirst[z] = (size_t)-1;
 	if (title) {
 		if (grow((void **)&b->title, &b->title_cap, title_len + 1 + TEXT_PAD, 1) != NT_OK)
 			return nt_seterr(err, NT_ENOMEM, "article %s: out of memory", id ? id : "?");
@@ -1061,12 +1058,22 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 	t.n = text_len;
 	t.src = NT_SRC_TEXT;
 	find_zones(&t, title_in_text && !title);
-	size_t first_text_tok = b->ntok;
 	if (tokenize(&t) != NT_OK)
 		return nt_seterr(err, NT_ENOMEM, "article %s: out of memory", id ? id : "?");
-	/* the dateline starts at the first token after the title */
-	size_t body_first = zone_lower_bound(b, first_text_tok, NT_ZONE_TITLE + 1);
-	find_dateline(b, body_first);
+	/* bound[z]: the first token whose zone is >= z. Token zones never decrease along
+	 * the tokens (the title, then the text's zones in byte order, the lead's sentences
+	 * after its second being body), so these come from the first token of each zone
+	 * seen at sentence starts; then the dateline retags tokens [body_first, dl_end). */
+	size_t bound[NT_ZONE_COUNT + 1];
+	bound[NT_ZONE_COUNT] = b->ntok;
+	for (int z = NT_ZONE_COUNT - 1; z >= 0; z--)
+		bound[z] = t.zfirst[z] < bound[z + 1] ? t.zfirst[z] : bound[z + 1];
+	bound[0] = 0;
+	size_t body_first = bound[1]; /* the dateline starts at the first token after the title */
+	size_t dl_end = find_dateline(b, body_first);
+	for (int z = 2; z < NT_ZONE_COUNT; z++)
+		if (bound[z] < dl_end)
+			bound[z] = dl_end;
 	finish_sentences(b);
 
 	struct nt_doc *d = &b->doc;
@@ -1081,14 +1088,6 @@ int nt_doc_build(struct nt_docbuf *b, const char *id, const char *title, size_t 
 	d->ntokens = b->ntok;
 	d->sentences = b->sent;
 	d->nsentences = b->nsent;
-	/* Token zones never decrease along the tokens: the title, then the text's zones in
-	 * byte order (the lead's sentences after its second are body); the dateline retags a
-	 * prefix of the text's tokens. So each zone is found by binary search. */
-	size_t bound[NT_ZONE_COUNT + 1];
-	bound[0] = 0;
-	bound[NT_ZONE_COUNT] = b->ntok;
-	for (int z = 1; z < NT_ZONE_COUNT; z++)
-		bound[z] = zone_lower_bound(b, bound[z - 1], (uint8_t)z);
 	for (int z = 0; z < NT_ZONE_COUNT; z++) {
 		size_t lo = bound[z], hi = bound[z + 1];
 		d->zones[z].first_token = (uint32_t)(lo < hi ? lo : b->ntok);
