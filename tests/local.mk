@@ -85,3 +85,4 @@ TESTS += tests/check_jsonout
 tests_check_jsonout_SOURCES = tests/check_jsonout.c
 tests_check_jsonout_CFLAGS = $(TEST_CFLAGS)
 tests_check_jsonout_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/lint.sh tests/valgrind-cli.sh

@@ -58,8 +58,12 @@ static char *slurp(const char *path, size_t *len)
 	char *buf = NULL;
 	size_t cap = 0, n = 0, r;
 	do {
-		if (n == cap && !(buf = realloc(buf, cap = cap * 2 + 4096)))
-			abort();
+		if (n == cap) {
+			char *nb = realloc(buf, cap = cap * 2 + 4096);
+			if (!nb)
+				abort();
+			buf = nb;
+		}
 		r = fread(buf + n, 1, cap - n, f);
 		n += r;
 	} while (r > 0);
