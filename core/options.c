@@ -19,6 +19,21 @@ static const char *type_name(int t)
 	}
 }
 
+/* Nonzero when the relative path s has a ".." component (it could leave the models
+ * directory it is resolved against). */
+static int leaves_dir(const char *s)
+{
+	for (const char *c = s; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n == 2 && c[0] == '.' && c[1] == '.')
+			return 1;
+		c += n;
+		while (*c == '/')
+			c++;
+	}
+	return 0;
+}
+
 /* Store value v (already parsed JSON) for option o into cfg. */
 static int set_one(const struct nt_plugin *p, const struct nt_option *o, const cJSON *v,
                    const char *models_dir, const char *file, const char *what, void *cfg,
@@ -31,6 +46,11 @@ static int set_one(const struct nt_plugin *p, const struct nt_option *o, const c
 		if (!cJSON_IsString(v))
 			break;
 		char *s;
+		if (o->type == NT_OPT_PATH && v->valuestring[0] != '/' && leaves_dir(v->valuestring))
+			return nt_seterr(err, NT_EINVAL,
+			                 "%s: %s option \"%s\" of plugin %s: \"%s\" leaves the models directory "
+			                 "(give an absolute path to use a file outside it)",
+			                 file, what, o->name, p->name, v->valuestring);
 		if (o->type == NT_OPT_PATH && v->valuestring[0] != '/' && models_dir)
 			s = nt_path_join(models_dir, v->valuestring);
 		else

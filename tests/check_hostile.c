@@ -230,6 +230,50 @@ START_TEST(region_empty_codes)
 }
 END_TEST
 
+/* A relative model path in a config stays inside the models directory; a file
+ * outside it needs an absolute path (the user's explicit choice). */
+START_TEST(path_stays_in_models_dir)
+{
+	char dir[] = "/tmp/nt-hostile-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char sub[600], rules[600];
+	snprintf(sub, sizeof sub, "%s/models", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	size_t n;
+	snprintf(rules, sizeof rules, "%s/rules/rules.json", base_dir());
+	char *good = slurp(rules, &n);
+	put(dir, "outside.json", good, n);
+	free(good);
+	static const char *const paths[] = {"../outside.json", "x/../../outside.json", "..", NULL};
+	for (size_t i = 0; paths[i]; i++) {
+		char cfg[1024];
+		int len = snprintf(cfg, sizeof cfg, "{\"pipeline\": [{\"plugin\": \"rules\", \"options\": {\"rules\": \"%s\"}}]}",
+		                   paths[i]);
+		put(sub, "pipeline.json", cfg, (size_t)len);
+		struct nt_engine_options o = {0};
+		o.models_dir = sub;
+		struct nt_engine *e = NULL;
+		struct nt_error err = {0};
+		ck_assert_int_eq(nt_engine_open(&o, &e, &err), NT_EINVAL);
+		ck_assert_msg(strstr(err.msg, "leaves the models directory") && strstr(err.msg, "pipeline.json"), "%s",
+		              err.msg);
+	}
+	char cfg[1024];
+	int len = snprintf(cfg, sizeof cfg, "{\"pipeline\": [{\"plugin\": \"rules\", \"options\": {\"rules\": \"%s/outside.json\"}}]}",
+	                   dir);
+	put(sub, "pipeline.json", cfg, (size_t)len);
+	struct nt_engine_options o = {0};
+	o.models_dir = sub;
+	struct nt_engine *e = NULL;
+	struct nt_error err = {0};
+	ck_assert_msg(nt_engine_open(&o, &e, &err) == NT_OK, "absolute path: %s", err.msg);
+	nt_engine_close(e);
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile");
@@ -242,6 +286,7 @@ static Suite *hostile_suite(void)
 	suite_add_tcase(s, tc);
 	TCase *tr = tcase_create("regressions");
 	tcase_add_test(tr, region_empty_codes);
+	tcase_add_test(tr, path_stays_in_models_dir);
 	suite_add_tcase(s, tr);
 	return s;
 }
