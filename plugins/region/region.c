@@ -113,6 +113,7 @@ struct rg_state {
 	struct rg_cue *cues;
 	size_t ncues;
 	struct rg_map cuewords;       /* cue word hash -> 1 */
+	uint64_t cuefilter[64];       /* 4096-bit filter of the cue words (no false negatives) */
 	char codes[RG_MAX_COUNTRIES][3];
 	int16_t code_index[26 * 26];  /* "AA".."ZZ" -> country index or -1 */
 	int16_t region_of[RG_MAX_COUNTRIES]; /* region index or -1 */
@@ -244,7 +245,8 @@ static void rg_map_free(struct rg_map *m)
 static size_t rg_map_find(const struct rg_map *m, uint64_t h)
 {
 	size_t i = rg_slot(h, m->mask);
-	while (m->vals[i] >= 0 && m->keys[i] != h)
+	/* one branch per probe: a hit and an empty slot both stop */
+	while (((m->vals[i] < 0) | (m->keys[i] == h)) == 0)
 		i = (i + 1) & m->mask;
 	return i;
 }
@@ -822,6 +824,7 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 			size_t s = rg_map_find(&st->cuewords, st->cues[i].hash);
 			st->cuewords.keys[s] = st->cues[i].hash;
 			st->cuewords.vals[s] = 1;
+			st->cuefilter[(st->cues[i].hash >> 40) & 63] |= (uint64_t)1 << ((st->cues[i].hash >> 46) & 63);
 		}
 	}
 	return rc;
@@ -849,9 +852,11 @@ struct rg_ctx {
 
 static inline int rg_tok_is(const struct nt_doc *doc, size_t i, char c)
 {
+	/* a one-byte punctuation token's folded form is its byte (the text is the repaired
+	 * copy), so no branch on the token's source string */
 	const struct nt_token *t = &doc->tokens[i];
-	const char *src = t->src == NT_SRC_TITLE && doc->title ? doc->title : doc->text;
-	return (t->flags & NT_TOK_PUNCT) && t->end == t->start + 1 && src[t->start] == c;
+	return ((t->flags & NT_TOK_PUNCT) != 0) & (t->end - t->start == 1) &
+	       (doc->norm[t->norm_off] == c);
 }
 
 /* Is the context of tokens [first, last] mostly capitalised words (a title-case or all-caps
@@ -861,28 +866,25 @@ static int rg_capsy(struct rg_ctx *cx, size_t first, size_t last)
 	const struct nt_doc *doc = cx->doc;
 	uint32_t s = doc->tokens[first].sentence;
 	size_t words = 0, caps = 0, seen = 0;
+	/* counted without branches: longer words, and those capitalised */
 	for (size_t i = first; i-- > 0 && seen < 6;) {
 		const struct nt_token *t = &doc->tokens[i];
 		if (t->sentence != s)
 			break;
-		if ((t->flags & NT_TOK_WORD) && t->norm_len >= 4) {
-			seen++;
-			words++;
-			if (t->flags & (NT_TOK_CAP | NT_TOK_UPPER))
-				caps++;
-		}
+		size_t w = ((t->flags & NT_TOK_WORD) != 0) & (t->norm_len >= 4);
+		seen += w;
+		words += w;
+		caps += w & ((t->flags & (NT_TOK_CAP | NT_TOK_UPPER)) != 0);
 	}
 	seen = 0;
 	for (size_t i = last + 1; i < doc->ntokens && seen < 6; i++) {
 		const struct nt_token *t = &doc->tokens[i];
 		if (t->sentence != s)
 			break;
-		if ((t->flags & NT_TOK_WORD) && t->norm_len >= 4) {
-			seen++;
-			words++;
-			if (t->flags & (NT_TOK_CAP | NT_TOK_UPPER))
-				caps++;
-		}
+		size_t w = ((t->flags & NT_TOK_WORD) != 0) & (t->norm_len >= 4);
+		seen += w;
+		words += w;
+		caps += w & ((t->flags & (NT_TOK_CAP | NT_TOK_UPPER)) != 0);
 	}
 	return words >= 3 && caps * 4 >= words * 3;
 }
@@ -1092,6 +1094,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	uint16_t *present;
 	int16_t *slot_of;
 	uint32_t *cand;
+	uint16_t *qstart, *qfill, *byq, *byr, *rstart, *rfill;
 	int any_amb = 0;
 
 	if (doc->ntokens == 0)
@@ -1105,7 +1108,9 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		size_t o_present = o_rmass + (st->nregions + 1) * sizeof *rmass;
 		size_t o_slot = o_present + ((cap_m * sizeof *present + 7) & ~(size_t)7);
 		size_t o_cand = o_slot + ((st->ncountries * sizeof *slot_of + 7) & ~(size_t)7);
-		size_t total = o_cand + RG_CAND_BLOCK * sizeof *cand;
+		size_t o_u16 = o_cand + RG_CAND_BLOCK * sizeof *cand;
+		/* the evidence buckets: qstart, qfill, byq, byr (cap_m + 2 each), rstart, rfill */
+		size_t total = o_u16 + (4 * (cap_m + 2) + 2 * (RG_MAX_REGIONS + 2)) * sizeof(uint16_t);
 		char *blk = host->scratch(sink, total);
 		if (blk == NULL) {
 			rg_err(err, NT_ENOMEM, "out of memory");
@@ -1117,6 +1122,12 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		present = (uint16_t *)(void *)(blk + o_present);
 		slot_of = (int16_t *)(void *)(blk + o_slot);
 		cand = (uint32_t *)(void *)(blk + o_cand);
+		qstart = (uint16_t *)(void *)(blk + o_u16);
+		qfill = qstart + cap_m + 2;
+		byq = qfill + cap_m + 2;
+		byr = byq + cap_m + 2;
+		rstart = byr + cap_m + 2;
+		rfill = rstart + RG_MAX_REGIONS + 2;
 	}
 	memset(slot_of, 0xff, st->ncountries * sizeof *slot_of);
 	memset(rmass, 0, (st->nregions + 1) * sizeof *rmass);
@@ -1266,13 +1277,25 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 				return NT_ENOMEM;
 			}
 			memset(cuehit, 0, st->ncues);
-			for (size_t i = 0; i < doc->ntokens; i++) {
-				if (!(doc->tokens[i].flags & NT_TOK_WORD) ||
-				    rg_map_get(&st->cuewords, doc->tokens[i].hash) < 0)
-					continue;
-				for (size_t c = 0; c < st->ncues; c++)
-					if (st->cues[c].hash == doc->tokens[i].hash)
-						cuehit[c] = 1;
+			/* words that pass the cue filter, listed without branches, then looked up */
+			for (size_t blk0 = 0; blk0 < doc->ntokens; blk0 += RG_CAND_BLOCK) {
+				size_t blk1 = blk0 + RG_CAND_BLOCK < doc->ntokens ? blk0 + RG_CAND_BLOCK :
+				                                                     doc->ntokens;
+				size_t ncw = 0;
+				for (size_t i = blk0; i < blk1; i++) {
+					uint64_t h = doc->tokens[i].hash;
+					cand[ncw] = (uint32_t)i;
+					ncw += (doc->tokens[i].flags & NT_TOK_WORD) &
+					       (unsigned)(st->cuefilter[(h >> 40) & 63] >> ((h >> 46) & 63));
+				}
+				for (size_t w = 0; w < ncw; w++) {
+					size_t i = cand[w];
+					if (rg_map_get(&st->cuewords, doc->tokens[i].hash) < 0)
+						continue;
+					for (size_t c = 0; c < st->ncues; c++)
+						if (st->cues[c].hash == doc->tokens[i].hash)
+							cuehit[c] = 1;
+				}
 			}
 		}
 		for (size_t k = 0; k < nm; k++) {
@@ -1319,14 +1342,39 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		mass[slot_of[c]] += ms[k].weight;
 	}
 	for (size_t q = 0; q < npresent; q++)
-		if (mass[q] > maxmass)
-			maxmass = mass[q];
+		maxmass = mass[q] > maxmass ? mass[q] : maxmass;
 	if (maxmass <= 0.0)
 		return NT_OK;
+	/* the mentions of each country, and of each region, in text order: a stable
+	 * counting sort (bucket q of country present[q] is byq[qstart[q], qstart[q + 1]);
+	 * bucket r of region r is byr[rstart[r], rstart[r + 1]), the last bucket holds the
+	 * mentions without a region), so no label walks every mention */
+	size_t nreg = st->nregions;
+	memset(qstart, 0, (npresent + 1) * sizeof *qstart);
+	memset(rstart, 0, (nreg + 2) * sizeof *rstart);
+	for (size_t k = 0; k < nm; k++) {
+		int c = ms[k].code;
+		size_t rg = c >= 0 && st->region_of[c] >= 0 ? (size_t)st->region_of[c] : nreg;
+		qstart[(c >= 0 ? (size_t)slot_of[c] : npresent) + 1]++;
+		rstart[rg + 1]++;
+	}
+	for (size_t q = 0; q < npresent; q++)
+		qstart[q + 1] = (uint16_t)(qstart[q + 1] + qstart[q]);
+	for (size_t r = 0; r <= nreg; r++)
+		rstart[r + 1] = (uint16_t)(rstart[r + 1] + rstart[r]);
+	memcpy(qfill, qstart, (npresent + 1) * sizeof *qfill);
+	memcpy(rfill, rstart, (nreg + 1) * sizeof *rfill);
+	for (size_t k = 0; k < nm; k++) {
+		int c = ms[k].code;
+		size_t rg = c >= 0 && st->region_of[c] >= 0 ? (size_t)st->region_of[c] : nreg;
+		if (c >= 0)
+			byq[qfill[slot_of[c]]++] = (uint16_t)k;
+		byr[rfill[rg]++] = (uint16_t)k;
+	}
+	uint64_t rmask = 0; /* regions given mass */
 	for (size_t q = 0; q < npresent; q++) {
 		double s, rel;
 		int li, c = present[q];
-		size_t nev = 0;
 		/* absolute evidence, tempered by how it compares with the article's main country */
 		rel = mass[q] / maxmass;
 		s = (1.0 - exp(-mass[q] / rg_k)) *
@@ -1340,26 +1388,26 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			rg_err(err, li, "cannot emit a label");
 			return li;
 		}
-		for (size_t k = 0; k < nm && nev < RG_MAX_EVIDENCE; k++) {
-			const struct nt_token *a, *b;
-			if (ms[k].code != c)
-				continue;
-			a = &doc->tokens[ms[k].first];
-			b = &doc->tokens[ms[k].last];
-			host->emit_evidence(sink, li, a->src, a->start, b->end, ms[k].weight);
-			nev++;
+		size_t e0 = qstart[q], e1 = qstart[q + 1];
+		if (e1 - e0 > RG_MAX_EVIDENCE)
+			e1 = e0 + RG_MAX_EVIDENCE;
+		for (size_t x = e0; x < e1; x++) {
+			const struct rg_mention *m = &ms[byq[x]];
+			const struct nt_token *a = &doc->tokens[m->first], *b = &doc->tokens[m->last];
+			host->emit_evidence(sink, li, a->src, a->start, b->end, m->weight);
 		}
-		if (st->region_of[c] >= 0)
+		if (st->region_of[c] >= 0) {
 			rmass[st->region_of[c]] += mass[q];
+			rmask |= (uint64_t)1 << st->region_of[c];
+		}
 	}
 	double rmax = 0.0;
-	for (size_t r = 0; r < st->nregions; r++)
-		if (rmass[r] > rmax)
-			rmax = rmass[r];
-	for (size_t r = 0; r < st->nregions; r++) {
+	for (size_t r = 0; r < nreg; r++)
+		rmax = rmass[r] > rmax ? rmass[r] : rmax;
+	for (; rmask; rmask &= rmask - 1) {
+		size_t r = (size_t)__builtin_ctzll(rmask);
 		double s;
 		int li;
-		size_t nev = 0;
 		if (rmass[r] <= 0.0)
 			continue;
 		/* grows with the region's mass; the primary region (largest mass) scores highest */
@@ -1371,14 +1419,13 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			rg_err(err, li, "cannot emit a label");
 			return li;
 		}
-		for (size_t k = 0; k < nm && nev < RG_MAX_REGION_EVIDENCE; k++) {
-			const struct nt_token *a, *b;
-			if (ms[k].code < 0 || st->region_of[ms[k].code] != (int)r)
-				continue;
-			a = &doc->tokens[ms[k].first];
-			b = &doc->tokens[ms[k].last];
-			host->emit_evidence(sink, li, a->src, a->start, b->end, ms[k].weight);
-			nev++;
+		size_t e0 = rstart[r], e1 = rstart[r + 1];
+		if (e1 - e0 > RG_MAX_REGION_EVIDENCE)
+			e1 = e0 + RG_MAX_REGION_EVIDENCE;
+		for (size_t x = e0; x < e1; x++) {
+			const struct rg_mention *m = &ms[byr[x]];
+			const struct nt_token *a = &doc->tokens[m->first], *b = &doc->tokens[m->last];
+			host->emit_evidence(sink, li, a->src, a->start, b->end, m->weight);
 		}
 	}
 	return NT_OK;
