@@ -222,6 +222,7 @@ static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
  * folded form: apostrophe, dot and the lead bytes of non-ASCII characters */
 static unsigned char word_more[256];
 static void init_abbrevs(void);
+static void init_markers(void);
 
 static void init_tables(void)
 {
@@ -254,6 +255,7 @@ static void init_tables(void)
 	}
 	cls[0] = C_END;
 	init_abbrevs();
+	init_markers();
 }
 
 /* Classify the character at p (n bytes left): its class and byte length; for
@@ -867,32 +869,43 @@ static int is_blank(const char *s, size_t a, size_t e)
 	return 1;
 }
 
-/* Case-insensitive search for needle (lower case) in s[a, e). */
-static int contains_ci(const char *s, size_t a, size_t e, const char *needle)
+/* Trailer markers: a short line containing one of these starts or joins a trailer. */
+static const char *const trailer_markers[] = {"related", "read more", "sign up", "newsletter",
+	"subscribe", "follow us", "click here", "more from", "recommended", "share this",
+	"all rights reserved", "copyright", "most read", "more on this", "see also",
+	"you may also like", "advertisement", "top stories", "more stories", "latest news"};
+#define N_MARKERS (sizeof trailer_markers / sizeof trailer_markers[0])
+static unsigned char marker_len[N_MARKERS];
+static uint32_t marker_first[256]; /* bit k: marker k starts with this (lower-case) byte */
+
+static void init_markers(void)
 {
-	size_t m = strlen(needle);
-	for (size_t i = a; i + m <= e; i++) {
-		size_t j = 0;
-		while (j < m && (char)lower_tab[(unsigned char)s[i + j]] == needle[j])
-			j++;
-		if (j == m)
-			return 1;
+	for (size_t k = 0; k < N_MARKERS; k++) {
+		marker_len[k] = (unsigned char)strlen(trailer_markers[k]);
+		marker_first[(unsigned char)trailer_markers[k][0]] |= (uint32_t)1 << k;
 	}
-	return 0;
 }
 
-/* Trailer markers: a short line containing one of these starts or joins a trailer. */
+/* Does s[a, e) (at most 120 bytes) contain a trailer marker, case-insensitively? One
+ * pass: only the markers whose first letter is here are compared. */
 static int is_trailer_marker(const char *s, size_t a, size_t e)
 {
-	static const char *const mk[] = {"related", "read more", "sign up", "newsletter", "subscribe",
-		"follow us", "click here", "more from", "recommended", "share this", "all rights reserved",
-		"copyright", "most read", "more on this", "see also", "you may also like", "advertisement",
-		"top stories", "more stories", "latest news", NULL};
 	if (e - a > 120)
 		return 0;
-	for (int i = 0; mk[i]; i++)
-		if (contains_ci(s, a, e, mk[i]))
-			return 1;
+	for (size_t i = a; i < e; i++) {
+		uint32_t m = marker_first[lower_tab[(unsigned char)s[i]]];
+		while (m) {
+			unsigned k = (unsigned)__builtin_ctz(m);
+			size_t len = marker_len[k], j = 1;
+			m &= m - 1;
+			if (i + len > e)
+				continue;
+			while (j < len && (char)lower_tab[(unsigned char)s[i + j]] == trailer_markers[k][j])
+				j++;
+			if (j == len)
+				return 1;
+		}
+	}
 	return 0;
 }
 
