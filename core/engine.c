@@ -38,7 +38,10 @@ struct workspace {
 	struct nt_sink *sinks;
 	struct nt_sink **ptrs;
 	struct workspace *next;
+	struct nt_engine *eng;   /* owner, for the thread-exit destructor */
+	int idle;                /* its thread exited: free for another thread (under eng->lock) */
 };
+static void workspace_release(void *p);
 
 struct nt_engine {
 	char *models_dir;
@@ -284,7 +287,7 @@ int nt_engine_open(const struct nt_engine_options *opt, struct nt_engine **out,
 		rc = nt_seterr(err, NT_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (pthread_key_create(&e->key, NULL) != 0) {
+	if (pthread_key_create(&e->key, workspace_release) != 0) {
 		rc = nt_seterr(err, NT_EINTERNAL, "pthread_key_create failed");
 		goto fail;
 	}
@@ -326,11 +329,31 @@ void nt_engine_close(struct nt_engine *e)
 	free(e);
 }
 
+/* Thread-exit destructor of e->key: the workspace goes back to the engine for reuse,
+ * so threads that come and go do not grow the engine without bound. */
+static void workspace_release(void *p)
+{
+	struct workspace *w = p;
+	pthread_mutex_lock(&w->eng->lock);
+	w->idle = 1;
+	pthread_mutex_unlock(&w->eng->lock);
+}
+
 static struct workspace *get_workspace(struct nt_engine *e)
 {
 	struct workspace *w = pthread_getspecific(e->key);
 	if (w)
 		return w;
+	pthread_mutex_lock(&e->lock);
+	for (w = e->spaces; w && !w->idle; w = w->next)
+		;
+	if (w)
+		w->idle = 0;
+	pthread_mutex_unlock(&e->lock);
+	if (w) {
+		pthread_setspecific(e->key, w);
+		return w;
+	}
 	w = calloc(1, sizeof *w);
 	if (!w)
 		return NULL;
@@ -341,6 +364,7 @@ static struct workspace *get_workspace(struct nt_engine *e)
 		workspace_free(w, e->ninst);
 		return NULL;
 	}
+	w->eng = e;
 	pthread_setspecific(e->key, w);
 	pthread_mutex_lock(&e->lock);
 	w->next = e->spaces;

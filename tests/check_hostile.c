@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <check.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +276,63 @@ START_TEST(path_stays_in_models_dir)
 }
 END_TEST
 
+static void *tag_once(void *arg)
+{
+	static const char text[] = "Gaza talks resumed in Doha on Monday.";
+	struct nt_article a = {.id = "t", .text = text, .text_len = sizeof text - 1};
+	char *rec = NULL;
+	struct nt_error err = {0};
+	if (nt_engine_tag(arg, &a, 0, &rec, &err) != NT_OK)
+		return arg;
+	free(rec);
+	return NULL;
+}
+
+/* Heap in use after n threads, each tagging one article and exiting. */
+static size_t heap_after_threads(struct nt_engine *e, int n)
+{
+	for (int i = 0; i < n; i++) {
+		pthread_t t;
+		void *r = e;
+		ck_assert_int_eq(pthread_create(&t, NULL, tag_once, e), 0);
+		ck_assert_int_eq(pthread_join(t, &r), 0);
+		ck_assert_ptr_null(r);
+	}
+	return mallinfo2().uordblks;
+}
+
+/* Regression (found by fuzz_batch's slow rate): the engine kept one workspace per
+ * thread that ever tagged, so an embedder whose threads come and go grew without
+ * bound. A thread's workspace is now reused after it exits. (mallinfo2 reads 0
+ * under ASan, where the check is vacuous.) */
+START_TEST(thread_churn_bounded)
+{
+	char dir[] = "/tmp/nt-hostile-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char rules[600];
+	size_t n;
+	snprintf(rules, sizeof rules, "%s/rules/rules.json", base_dir());
+	char *good = slurp(rules, &n);
+	put(dir, "rules.json", good, n);
+	free(good);
+	static const char cfg[] = "{\"pipeline\": [{\"plugin\": \"rules\", \"options\": {\"rules\": \"rules.json\"}}]}";
+	put(dir, "pipeline.json", cfg, sizeof cfg - 1);
+	struct nt_engine_options o = {0};
+	o.models_dir = dir;
+	struct nt_engine *e = NULL;
+	struct nt_error err = {0};
+	ck_assert_msg(nt_engine_open(&o, &e, &err) == NT_OK, "%s", err.msg);
+	size_t a = heap_after_threads(e, 20);
+	size_t b = heap_after_threads(e, 400);
+	printf("# heap after 20 threads %zu bytes, after 420 threads %zu bytes\n", a, b);
+	ck_assert_msg(b < a + 64 * 1024, "heap grew by %zu bytes over 400 short-lived threads", b - a);
+	nt_engine_close(e);
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile");
@@ -287,6 +346,7 @@ static Suite *hostile_suite(void)
 	TCase *tr = tcase_create("regressions");
 	tcase_add_test(tr, region_empty_codes);
 	tcase_add_test(tr, path_stays_in_models_dir);
+	tcase_add_test(tr, thread_churn_bounded);
 	suite_add_tcase(s, tr);
 	return s;
 }
