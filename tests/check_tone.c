@@ -32,7 +32,7 @@ static const char fixture_lexicon[] =
 	"but\tc\t0\n"
 	"however\tc\t0\n"
 	"although\ts\t0\n"
-	"plan\tw\t0\t0.01\n";
+	"plan\tw\t0\t0.01\t0\t3\n";
 
 static char lex_path[64];
 static struct tone_state *S;
@@ -79,16 +79,12 @@ static double score_with(const struct tone_state *s, const char *text, struct to
 	struct nt_error err = {0};
 	struct tone_result r;
 	ck_assert_int_eq(nt_doc_build(B, "t", NULL, 0, text, strlen(text), 0, &d, &err), NT_OK);
-	size_t nt = d->ntokens ? d->ntokens : 1, ns = d->nsentences ? d->nsentences : 1;
-	double *vals = calloc(nt, sizeof *vals), *ss = calloc(ns, sizeof *ss);
-	int *ex = calloc(ns, sizeof *ex);
-	unsigned char *used = calloc(ns, 1);
-	tone_score(s, d, vals, ss, ex, used, &r);
+	size_t nt = d->ntokens ? d->ntokens : 1;
+	struct tone_hit *hits = calloc(nt, sizeof *hits);
+	ck_assert_ptr_nonnull(hits);
+	tone_score(s, d, hits, &r);
 	r.value = tone_value(&s->p, &r);
-	free(vals);
-	free(ss);
-	free(ex);
-	free(used);
+	free(hits);
 	if (out)
 		*out = r;
 	return r.value;
@@ -120,6 +116,17 @@ START_TEST(test_negation_scope)
 	ck_assert(score("Not now, but the plan is good.") > 0);
 	/* out of reach: four words after the negator */
 	ck_assert(score("Not one of these people was good.") > 0);
+	/* other clause punctuation ends it too: semicolon, colon, parenthesis, em dash */
+	ck_assert(score("It is not; the plan is good.") > 0);
+	ck_assert(score("Not this: a good plan.") > 0);
+	ck_assert(score("Not \xE2\x80\x94 good.") > 0);
+	ck_assert(score("Not (good) news.") > 0);
+	/* but a hyphen or a quote does not */
+	ck_assert(score("It is not \"good\".") < 0);
+	/* negators in a row, and a negated negative */
+	ck_assert(score("The plan is never terrible.") > 0);
+	/* a number between the words of a pair breaks the pair ("kind 3 of" is not "kind of") */
+	ck_assert(score("The plan is kind 3 of good.") > score("The plan is kind of good."));
 }
 END_TEST
 
@@ -149,6 +156,25 @@ START_TEST(test_boosters)
 	/* two-word dampener: "kind of" is a booster, "kind" alone a sentiment word */
 	ck_assert(score("The plan is kind of good.") < base);
 	ck_assert(score("The plan is kind of good.") > 0);
+	/* the pair replaces the first word's own valence: only "good" counts */
+	{
+		struct tone_result r;
+		score_with(S, "The plan is kind of good.", &r);
+		ck_assert_int_eq(r.npos, 1);
+		ck_assert_int_eq((int)r.nhits, 1);
+		score_with(S, "The kind plan.", &r);
+		ck_assert(fabs(r.pos - 2.0) < 1e-9);
+	}
+	/* reach: a booster moves a sentiment word up to three words later, decaying */
+	{
+		double d0 = score("The very good plan.") - score("The good plan.");
+		double d2 = score("The very big red good plan.") - score("The big red good plan.");
+		double d3 = score("The very big red old good plan.") - score("The big red old good plan.");
+		ck_assert(d0 > d2 && d2 > 0);
+		ck_assert(fabs(d3) < 1e-12);
+	}
+	/* a negator clears boosters before it; boosters do not use up the negation's reach */
+	ck_assert(score("It is not very very good.") < 0);
 }
 END_TEST
 
@@ -190,13 +216,14 @@ static struct tone_state *open_shipped(void)
 	c.evidence = 5;
 	ck_assert_msg(tone_open(nt_host_get(), &c, models, &st, &err) == NT_OK, "%s", err.msg);
 	ck_assert(((struct tone_state *)st)->p.has_weights);
+	ck_assert(((struct tone_state *)st)->p.has_cls);
 	return st;
 }
 
 static double raw_lex(const struct tone_state *s, const char *w)
 {
-	const struct tone_entry *e = tone_find(s, s->host->hash(w, strlen(w)));
-	return (e && e->kind == TK_VALENCE) ? e->value : 0.0;
+	const struct tone_slot *e = tone_find(s, s->host->hash(w, strlen(w)));
+	return (e && TONE_KIND(e) == TK_VALENCE) ? e->value * TONE_VALUE_UNIT : 0.0;
 }
 
 START_TEST(test_news_vocabulary)
@@ -220,6 +247,112 @@ START_TEST(test_news_vocabulary)
 	ck_assert(score_with(s, "The ceasefire agreement was welcomed as a great success for peace.", NULL) > 0.1);
 	ck_assert(score_with(s, "The talks did not bring peace.", NULL) <
 	          score_with(s, "The talks did bring peace.", NULL));
+	tone_close(s);
+}
+END_TEST
+
+/* Write a correction file: the 9 value weights (comp 1, the rest 0) and, when with_class, a
+ * 3-class decision leaning on comp (negative below -0.1, positive above 0.1) with bias -1. */
+static void write_correction_fixture(char *tmpl, int with_class, const char *extra)
+{
+	char buf[8192];
+	size_t n = 0;
+	int k, t, c;
+	n += (size_t)snprintf(buf + n, sizeof buf - n, "nttone-correction 1\nfeatures 9\n");
+	for (k = 0; k < TONE_NFEAT; k++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "weight %s %s\n", tone_feature_names[k],
+		                      k == 0 ? "1" : "0");
+	for (t = 0; with_class && t < 2; t++)
+		for (c = 0; c < 2; c++)
+			for (k = 0; k < TONE_NCFEAT; k++) {
+				const char *name = tone_cfeature_names[k];
+				double v = strcmp(name, "comp") == 0 ? (c ? 10 : -10) : strcmp(name, "bias") == 0 ? -1 : 0;
+				n += (size_t)snprintf(buf + n, sizeof buf - n, "class %s %s %s %g\n",
+				                      t ? "titled" : "untitled", c ? "positive" : "negative", name, v);
+			}
+	n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", extra ? extra : "");
+	ck_assert(n < sizeof buf);
+	write_file(tmpl, buf);
+}
+
+/* The class (0 negative, 1 neutral, 2 positive) the decision of s gives to title + text. */
+static int decide_with(const struct tone_state *s, const char *title, const char *text)
+{
+	const struct nt_doc *d;
+	struct nt_error err = {0};
+	struct tone_result r;
+	double prob[3];
+	ck_assert_int_eq(nt_doc_build(B, "t", title, title ? strlen(title) : 0, text, strlen(text), 0, &d, &err),
+	                 NT_OK);
+	struct tone_hit *hits = calloc(d->ntokens ? d->ntokens : 1, sizeof *hits);
+	ck_assert_ptr_nonnull(hits);
+	tone_score(s, d, hits, &r);
+	free(hits);
+	tone_decide(&s->p, &r, d->zones[NT_ZONE_TITLE].ntokens > 0, prob);
+	ck_assert(fabs(prob[0] + prob[1] + prob[2] - 1) < 1e-9);
+	return prob[0] >= prob[1] && prob[0] >= prob[2] ? 0 : prob[2] > prob[1] ? 2 : 1;
+}
+
+START_TEST(test_decision)
+{
+	struct tone_config c = {0};
+	struct nt_error err = {0};
+	void *st = NULL;
+	struct tone_state *s;
+	char p[64] = "/tmp/check_tone_corXXXXXX";
+	write_correction_fixture(p, 1, NULL);
+	c.lexicon = lex_path;
+	c.correction = p;
+	c.evidence = 3;
+	ck_assert_msg(tone_open(nt_host_get(), &c, "/tmp", &st, &err) == NT_OK, "%s", err.msg);
+	s = st;
+	ck_assert(s->p.has_cls);
+	ck_assert(!s->p.words_untitled);
+	ck_assert_int_eq(decide_with(s, NULL, "The food was good."), 2);
+	ck_assert_int_eq(decide_with(s, NULL, "The food was terrible."), 0);
+	ck_assert_int_eq(decide_with(s, NULL, "The food was served."), 1);
+	/* negation reaches the decision through the lexicon features */
+	ck_assert_int_eq(decide_with(s, NULL, "The food was not good."), 0);
+	/* per-word terms ("plan": positive 3) count in titled articles only (words_untitled 0) */
+	ck_assert_int_eq(decide_with(s, NULL, "The plan was served."), 1);
+	ck_assert_int_eq(decide_with(s, "A plan", "The plan was served."), 2);
+	ck_assert_int_eq(decide_with(s, "News", "The food was served."), 1);
+	tone_close(s);
+	unlink(p);
+	/* words_untitled 1: they count everywhere */
+	strcpy(p, "/tmp/check_tone_corXXXXXX");
+	write_correction_fixture(p, 1, "param words_untitled 1\n");
+	c.correction = p;
+	ck_assert_msg(tone_open(nt_host_get(), &c, "/tmp", &st, &err) == NT_OK, "%s", err.msg);
+	s = st;
+	ck_assert_int_eq(decide_with(s, NULL, "The plan was served."), 2);
+	tone_close(s);
+	unlink(p);
+	/* no class lines: the thresholds on the value decide */
+	strcpy(p, "/tmp/check_tone_corXXXXXX");
+	write_correction_fixture(p, 0, NULL);
+	c.correction = p;
+	ck_assert_msg(tone_open(nt_host_get(), &c, "/tmp", &st, &err) == NT_OK, "%s", err.msg);
+	ck_assert(!((struct tone_state *)st)->p.has_cls);
+	tone_close(st);
+	unlink(p);
+}
+END_TEST
+
+/* Provenance: one digest over the model directory, so every model file is covered. */
+START_TEST(test_digest)
+{
+	struct tone_state *s = open_shipped();
+	struct nt_info info;
+	char want[128], dir[1024];
+	const char *models = getenv("NEWSTAG_MODELS");
+	memset(&info, 0, sizeof info);
+	ck_assert_int_eq(tone_describe(s, &info), NT_OK);
+	ck_assert_ptr_nonnull(info.model_digest);
+	snprintf(dir, sizeof dir, "%s/tone", models ? models : NT_SRCDIR "/models");
+	ck_assert_int_eq(nt_host_get()->digest_file(dir, want, sizeof want), NT_OK);
+	ck_assert_str_eq(info.model_digest, want);
+	ck_assert_int_eq(info.single_label, 1);
 	tone_close(s);
 }
 END_TEST
@@ -252,6 +385,36 @@ START_TEST(test_bad_files)
 	unlink(p);
 	c.correction = "/nonexistent/correction.txt";
 	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EIO);
+	/* class lines: an unknown feature, and an incomplete set */
+	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	write_correction_fixture(p, 1, "class titled positive shouting 1\n");
+	c.correction = p;
+	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
+	ck_assert_msg(strstr(err.msg, ":80:") != NULL && strstr(err.msg, "shouting") != NULL, "%s", err.msg);
+	unlink(p);
+	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	write_correction_fixture(p, 0, "class titled positive comp 1\n");
+	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
+	ck_assert_msg(strstr(err.msg, "class weights") != NULL, "%s", err.msg);
+	unlink(p);
+	/* lexicon weights outside the fixed-point range or finer than it; two learned columns */
+	c.correction = "";
+	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	write_file(p, "nttone 1\ngood\tv\t2\nplan\tw\t0\t5\n");
+	c.lexicon = p;
+	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
+	ck_assert_msg(strstr(err.msg, ":3:") != NULL, "%s", err.msg);
+	unlink(p);
+	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	write_file(p, "nttone 1\ngood\tv\t2.00001\n");
+	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
+	ck_assert_msg(strstr(err.msg, ":2:") != NULL, "%s", err.msg);
+	unlink(p);
+	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	write_file(p, "nttone 1\nplan\tw\t0\t0.1\t0.2\n");
+	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
+	ck_assert_msg(strstr(err.msg, ":2:") != NULL, "%s", err.msg);
+	unlink(p);
 }
 END_TEST
 
@@ -279,8 +442,9 @@ START_TEST(test_record_fields)
 	ck_assert_int_eq(cJSON_GetArraySize(labels), 1);
 	const cJSON *l0 = cJSON_GetArrayItem(labels, 0);
 	ck_assert_str_eq(cJSON_GetObjectItem(l0, "label")->valuestring, "negative");
+	/* the score is the decision's probability of the label: the largest of three */
 	double sc = cJSON_GetObjectItem(l0, "score")->valuedouble;
-	ck_assert(sc >= 0.5 && sc <= 1.0);
+	ck_assert(sc > 1.0 / 3 && sc <= 1.0);
 	double v = cJSON_GetObjectItem(tone, "value")->valuedouble;
 	ck_assert(v < 0 && v >= -1);
 	static const char *keys[] = {"positive_share", "negative_share", "polarity", "word_count",
@@ -331,6 +495,8 @@ static Suite *tone_suite(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_news_vocabulary);
 	tcase_add_test(tc, test_bad_files);
+	tcase_add_test(tc, test_decision);
+	tcase_add_test(tc, test_digest);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("engine");
 	tcase_add_test(tc, test_record_fields);

@@ -49,6 +49,10 @@ CONCEDE = ["although", "though", "despite", "notwithstanding"]
 DEFAULT_PARAMS = dict(tonelib.DEFAULTS)
 BUILD = dict(afinn_scale=0.8, afinn_mode="fill", inflect=True, ridge=1.0, word_ridge=40.0, word_min=1,
              epochs=15, min_learned=0.003, use_news=True)
+# The 3-class decision: multinomial logistic regression (Adagrad SGD, L2), one model over the
+# dense features only (used for untitled text) and one with per-word terms too (used for titled
+# articles); both with domain interactions (titled / untitled), trained on all non-reserved rows.
+CLS = dict(lam_dense=1.0, lam_words=10.0, epochs_dense=5, epochs=8, lr=0.5, prune=0.02, seed=1)
 
 
 def die_absent(path):
@@ -162,11 +166,14 @@ def write_table(tab, src, path):
                 % (counts.get("V", 0), counts.get("A", 0)))
         f.write("# inflected forms %d, news overrides %d, rule words %d, learned-only words %d.\n"
                 % (counts.get("I", 0), counts.get("N", 0), counts.get("R", 0), counts.get("L", 0)))
-        f.write("# The 4th column (when present) is the learned per-word correction. See models/tone/README.md.\n")
+        f.write("# The 4th column (when present) is the learned per-word correction of the value, the 5th and\n")
+        f.write("# 6th the word's terms in the 3-class decision (negative, positive). See models/tone/README.md.\n")
         for k in sorted(tab):
-            kind, v, u = tab[k]
+            kind, v, u = tab[k][:3]
             line = "%s\t%s\t%s" % (k, kind, num(v))
-            if u != 0:
+            if len(tab[k]) == 5:
+                line += "\t%s\t%s\t%s" % (num(u), num(tab[k][3]), num(tab[k][4]))
+            elif u != 0:
                 line += "\t" + num(u)
             f.write(line + "\n")
 
@@ -390,7 +397,148 @@ def cross_validate(nyt, news, tab, prm, build, extra=()):
                 r_lex=pearson([x[0] for x in X[:n]], y[:n])), (X, D, y)
 
 
-def write_correction(path, prm, w, cv, n, nnews):
+# ---------------------------------------------------------------- the 3-class decision
+
+def class_dense(fv, titled):
+    """Dense inputs of the decision: the class features without the bias, the titled flag and
+    the features again times the flag, then the bias (so each kind of text has its own weights)."""
+    f = fv[:-1]
+    t = 1.0 if titled else 0.0
+    return f + [t] + [t * v for v in f] + [1.0]
+
+
+def split_dense(wrow):
+    """Untitled and titled weight vectors (tonelib.CLASS_FEATURE_NAMES order) of a class_dense row."""
+    n = (len(wrow) - 2) // 2
+    base, wt, inter, bias = wrow[:n], wrow[n], wrow[n + 1:2 * n + 1], wrow[-1]
+    return base + [bias], [a + b for a, b in zip(base, inter)] + [bias + wt]
+
+
+def lr_train(Fd, SP, gold, idx, lam_d, lam_s, epochs, lr=0.5, seed=1):
+    """Multinomial logistic regression (3 classes) by Adagrad SGD with L2 penalties lam_d (dense,
+    not the bias) and lam_s (sparse per-word terms). Returns (dense weights [3][d], {word: [3]})."""
+    import random
+    K, nd, n = 3, len(Fd[idx[0]]), len(idx)
+    wd = [[0.0] * nd for _ in range(K)]
+    gd = [[1e-8] * nd for _ in range(K)]
+    ws, gs = {}, {}
+    order = list(idx)
+    rnd = random.Random(seed)
+    for _ in range(epochs):
+        rnd.shuffle(order)
+        for i in order:
+            fd, sp = Fd[i], SP[i]
+            z = [sum(a * b for a, b in zip(wd[k], fd)) for k in range(K)]
+            for w, v in sp.items():
+                e = ws.get(w)
+                if e:
+                    for k in range(K):
+                        z[k] += e[k] * v
+            m = max(z)
+            ez = [math.exp(a - m) for a in z]
+            se = sum(ez)
+            g = [ez[k] / se - (1.0 if k == gold[i] else 0.0) for k in range(K)]
+            for k in range(K):
+                row, grow, gk = wd[k], gd[k], g[k]
+                for j in range(nd):
+                    gj = gk * fd[j] + (lam_d * row[j] / n if j < nd - 1 else 0.0)
+                    grow[j] += gj * gj
+                    row[j] -= lr * gj / math.sqrt(grow[j])
+            for w, v in sp.items():
+                e = ws.get(w)
+                if e is None:
+                    e = ws[w] = [0.0] * K
+                    gs[w] = [1e-8] * K
+                ge = gs[w]
+                for k in range(K):
+                    gk = g[k] * v + lam_s * e[k] / n
+                    ge[k] += gk * gk
+                    e[k] -= lr * gk / math.sqrt(ge[k])
+    return wd, ws
+
+
+def to_reference(wd, ws, prune):
+    """Neutral as the reference class: dense (negative, positive) rows and per-word
+    (negative, positive) terms, rounded to 4 decimals, |w| < 3.2767; words whose terms are both
+    under prune are dropped."""
+    def q(x):
+        return round(max(-3.2767, min(3.2767, x)), 4)
+    dn = [q(a - b) for a, b in zip(wd[0], wd[1])]
+    dp = [q(a - b) for a, b in zip(wd[2], wd[1])]
+    words = {}
+    for w, e in ws.items():
+        a, b = q(e[0] - e[1]), q(e[2] - e[1])
+        if max(abs(a), abs(b)) >= prune:
+            words[w] = (a, b)
+    return (dn, dp), words
+
+
+def decide(model, fd, sp):
+    """Class index (0 negative, 1 neutral, 2 positive) and scores of a reference-class model."""
+    (dn, dp), words = model
+    zn = sum(a * b for a, b in zip(dn, fd))
+    zp = sum(a * b for a, b in zip(dp, fd))
+    for w, v in sp.items():
+        e = words.get(w)
+        if e:
+            zn += e[0] * v
+            zp += e[1] * v
+    z = (zn, 0.0, zp)
+    return max(range(3), key=lambda k: z[k]), z
+
+
+def fit_decision(Fd, SP, gold, idx, cls):
+    """The two decision models trained on rows idx: dense only, and dense + per-word terms."""
+    nosp = [{} for _ in SP]
+    m1 = lr_train(Fd, nosp, gold, idx, cls["lam_dense"], 0.0, cls["epochs_dense"], cls["lr"], cls["seed"])
+    m2 = lr_train(Fd, SP, gold, idx, cls["lam_dense"], cls["lam_words"], cls["epochs"], cls["lr"], cls["seed"])
+    return to_reference(*m1, cls["prune"]), to_reference(*m2, cls["prune"])
+
+
+def decision_inputs(S, titled, prm, D):
+    Fd = [class_dense(tonelib.class_features(f, prm["alpha"]), t) for f, t in zip(S, titled)]
+    return Fd, D
+
+
+def cross_validate_decision(S, D, y, folds, titled, scored, prm, cls):
+    """4-fold out-of-fold classes: untitled rows by the dense model, titled rows by the one with
+    word terms. Macro-F1 on the scored rows of each kind (NYT snippets / recent-news-train), with
+    argmax and with the class offsets (added to the negative and positive scores) that maximise
+    it on these out-of-fold scores."""
+    Fd, SP = decision_inputs(S, titled, prm, D)
+    gold = [gold_cls(v) + 1 for v in y]
+    z = [(0.0, 0.0, 0.0)] * len(y)
+    for fo in (1, 2, 3, 4):
+        tr = [i for i in range(len(y)) if folds[i] != fo]
+        m1, m2 = fit_decision(Fd, SP, gold, tr, cls)
+        for i in range(len(y)):
+            if folds[i] == fo:
+                z[i] = decide(m2, Fd[i], SP[i])[1] if titled[i] else decide(m1, Fd[i], {})[1]
+    out = {}
+    grid = [x / 10.0 for x in range(-10, 11)]
+    for name, t in (("nyt", False), ("news", True)):
+        ii = [i for i in range(len(y)) if scored[i] and titled[i] == t]
+        g = [gold[i] - 1 for i in ii]
+
+        def f1_at(a, b):
+            return macro_f1(g, [max(range(3), key=lambda k: (z[i][0] + a, 0.0, z[i][2] + b)[k]) - 1 for i in ii])
+        best = max(((f1_at(a, b), -abs(a) - abs(b), a, b) for a in grid for b in grid))
+        out[name] = f1_at(0.0, 0.0)
+        out[name + "_tuned"], out[name + "_off"] = best[0], (best[2], best[3])
+    return out
+
+
+def apply_offsets(model, off):
+    """Add the class offsets to the bias terms of a reference-class model (its dense rows end in
+    the bias)."""
+    (dn, dp), words = model
+    dn, dp = list(dn), list(dp)
+    dn[-1] = round(dn[-1] + off[0], 4)
+    dp[-1] = round(dp[-1] + off[1], 4)
+    return (dn, dp), words
+
+
+def write_correction(path, prm, w, cv, n, nnews, decision=None, dcv=None):
     lo, hi = cv["lo"], cv["hi"]
     with open(path, "w", encoding="utf-8") as f:
         f.write("nttone-correction 1\n")
@@ -412,6 +560,20 @@ def write_correction(path, prm, w, cv, n, nnews):
         f.write("threshold negative %.4f\nthreshold positive %.4f\n" % (lo, hi))
         f.write("threshold negative_untitled %.4f\nthreshold positive_untitled %.4f\n"
                 % (cv["lo_untitled"], cv["hi_untitled"]))
+        if decision:
+            m1, m2 = decision
+            f.write("# 3-class decision (replaces the thresholds): multinomial logistic regression,\n")
+            f.write("# neutral = 0, class = argmax; untitled text: dense features only; titled articles:\n")
+            f.write("# dense features + the per-word terms of lexicon.tsv (columns 5, 6) / sentences.\n")
+            f.write("# 4-fold CV macro-F1 (non-reserved): NYT %.4f, news %.4f (argmax); with the class\n"
+                    "# offsets in the biases (fitted on those out-of-fold scores): NYT %.4f, news %.4f\n"
+                    % (dcv["nyt"], dcv["news"], dcv["nyt_tuned"], dcv["news_tuned"]))
+            f.write("param words_untitled 0\n")
+            for kind, model in (("untitled", m1), ("titled", m2)):
+                rows = [split_dense(r)[0 if kind == "untitled" else 1] for r in model[0]]
+                for cname, row in zip(("negative", "positive"), rows):
+                    for fname, v in zip(tonelib.CLASS_FEATURE_NAMES, row):
+                        f.write("class %s %s %s %.4f\n" % (kind, cname, fname, v))
 
 
 def main():
@@ -423,6 +585,7 @@ def main():
     ap.add_argument("--extra", default=os.path.join(HERE, "news-tone-extra.tsv"),
                     help="the team's own extra tone labels (training only); '' for none")
     ap.add_argument("--cv", action="store_true", help="print 4-fold CV on non-reserved items only")
+    ap.add_argument("--no-decision", action="store_true", help="thresholds on the value only (the 1.0 model)")
     a = ap.parse_args()
     data = os.path.normpath(a.data)
     if not os.path.isdir(data):
@@ -436,7 +599,18 @@ def main():
     print("4-fold CV: NYT non-reserved r %.4f macro-F1 %.4f; news non-reserved macro-F1 %.4f "
           "(thresholds: untitled %.2f %.2f, titled %.2f %.2f); lexicon feature alone on NYT: r %.4f"
           % (cv["r"], cv["f1_nyt"], cv["f1_news"], cv["lo_untitled"], cv["hi_untitled"], cv["lo"], cv["hi"],
-             cv["r_lex"]))
+             cv["r_lex"]), flush=True)
+    decision = dcv = None
+    if not a.no_decision:
+        S = [tonelib.score(tab, tonelib.tokenize_article(ti, t), prm) for _, _, ti, t in rows]
+        titled = [r[2] is not None for r in rows]
+        folds = [r[0] for r in rows]
+        scored = [True] * (len(nyt) + len(news)) + [False] * len(extra)
+        dcv = cross_validate_decision(S, D, y, folds, titled, scored, prm, CLS)
+        print("4-fold CV of the 3-class decision: NYT non-reserved macro-F1 %.4f (with class offsets %+.1f %+.1f: "
+              "%.4f); news non-reserved macro-F1 %.4f (with offsets %+.1f %+.1f: %.4f)"
+              % (dcv["nyt"], dcv["nyt_off"][0], dcv["nyt_off"][1], dcv["nyt_tuned"], dcv["news"],
+                 dcv["news_off"][0], dcv["news_off"][1], dcv["news_tuned"]), flush=True)
     if a.cv:
         return
     wv, u = train(X, D, y, list(range(len(rows))), BUILD)
@@ -445,9 +619,22 @@ def main():
             tab[w] = (tab[w][0], tab[w][1], v)
         elif abs(v) >= BUILD["min_learned"]:
             tab[w] = ("w", 0.0, v)  # words with only a tiny learned term are left out (table size)
+    if not a.no_decision:
+        Fd, SP = decision_inputs(S, titled, prm, D)
+        gold = [gold_cls(v) + 1 for v in y]
+        m1, m2 = fit_decision(Fd, SP, gold, list(range(len(rows))), CLS)
+        # the offsets fitted on the out-of-fold scores: untitled text (model 1), titled (model 2);
+        # the bias is the last dense input, shared by both kinds of text in class_dense(), so
+        # each model's offset goes into it and only that model's own kind of text uses it
+        decision = (apply_offsets(m1, dcv["nyt_off"]), apply_offsets(m2, dcv["news_off"]))
+        for w, (cn, cp) in decision[1][1].items():
+            k, v, lu = tab.get(w, ("w", 0.0, 0.0))[:3]
+            tab[w] = (k, v, lu, cn, cp)
     write_table(tab, src, os.path.join(a.out, "lexicon.tsv"))
-    write_correction(os.path.join(a.out, "correction.txt"), prm, wv, cv, len(nyt), len(news) + len(extra))
-    print("wrote lexicon.tsv (%d keys, %d learned word terms) and correction.txt" % (len(tab), len(u)))
+    write_correction(os.path.join(a.out, "correction.txt"), prm, wv, cv, len(nyt), len(news) + len(extra),
+                     decision, dcv)
+    print("wrote lexicon.tsv (%d keys, %d learned word terms, %d decision word terms) and correction.txt"
+          % (len(tab), len(u), len(decision[1][1]) if decision else 0))
 
 
 if __name__ == "__main__":

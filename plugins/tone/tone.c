@@ -1,11 +1,13 @@
-/* tone.c - news tone plugin: lexicon and rules over the shared tokens, plus a learned linear correction */
+/* tone.c - news tone plugin: lexicon and rules over the shared tokens, a learned correction and a learned 3-class decision */
 
 /*
- * One pass over the document's tokens with one hash lookup per word (a second one only when
- * the previous word starts a two-word entry). Rules (the VADER family, adapted to news):
+ * One pass over the document's tokens with one probe of a compact open-addressing table per
+ * token (punctuation that ends a clause is in the table too, so there is no string work), and
+ * a second probe only after a word that starts a two-word entry. Rules (the VADER family,
+ * adapted to news), kept as a few positions instead of per-token counters:
  *   - negation: a negator flips and shrinks (x neg_scalar) the valence of the next
- *     neg_window words, stopping at clause punctuation or a contrast word;
- *   - boosters and dampeners: add +-0.293 to the valence of a sentiment word up to two words
+ *     neg_window words that are not boosters, stopping at clause punctuation or a contrast word;
+ *   - boosters and dampeners: add +-0.293 to the valence of a sentiment word up to three words
  *     later (decay 1, boost_decay1, boost_decay2), ALL-CAPS boosters count more;
  *   - contrast: in a sentence with "but"/"however", words before the (last) contrast word
  *     weigh contrast_pre, words after it contrast_post;
@@ -14,9 +16,11 @@
  *     sentence) push the valence away from zero;
  *   - names: a capitalised word that is not the first word of its sentence nor in the title
  *     (United, Justice, Hope) weighs name_damp.
- * The model file correction.txt holds these parameters, linear weights over nine lexicon
- * features and the label thresholds; lexicon.tsv holds valences, rule words and learned
- * per-word corrections. plugins/tone/tonelib.py is the Python mirror used to fit them.
+ * correction.txt holds these parameters, the linear weights of the value (regression) over
+ * nine lexicon features, and the 3-class decision (multinomial logistic regression over
+ * seventeen features, one weight set for titled articles and one for untitled text);
+ * lexicon.tsv holds valences, rule words, and the learned per-word terms of both.
+ * plugins/tone/tonelib.py is the Python mirror used to fit them (build_model.py).
  */
 
 #include <math.h>
@@ -27,7 +31,8 @@
 
 #include "newstag/plugin.h"
 
-#define TONE_NFEAT 9
+#define TONE_NFEAT 9        /* features of the value (regression) */
+#define TONE_NCFEAT 17      /* features of the 3-class decision */
 #define TONE_MAX_EVIDENCE 16
 
 /* Kinds of table entries. */
@@ -38,19 +43,28 @@ enum tone_kind {
 	TK_BOOSTER = 3,   /* 'b': value = +-0.293 */
 	TK_CONTRAST = 4,  /* 'c': but, however */
 	TK_CONCEDE = 5,   /* 's': although, despite */
-	TK_LEARNED = 6    /* 'w': only a learned weight, no rule role */
+	TK_LEARNED = 6,   /* 'w': only learned weights, no rule role */
+	TK_CLAUSE = 7,    /* clause punctuation other than ',' and '!' (added by the plugin) */
+	TK_COMMA = 8,     /* ',' */
+	TK_EXCL = 9       /* '!' */
 };
 
-/* 16 bytes: the table of ~20k entries stays in a 512 KiB array (cache-friendly probing). */
-struct tone_entry {
-	uint64_t key;      /* token hash, or tone_pair() of two token hashes; 0 = empty slot */
-	float value;       /* valence (-4..4) or booster increment */
-	int16_t learned;   /* learned per-word correction (unigrams only), in units of TONE_LEARNED_UNIT */
-	uint8_t kind;      /* enum tone_kind */
-	uint8_t pair_head; /* nonzero: some two-word entry starts with this word */
+/* A table slot (16 bytes): everything a token needs, found with one probe. head holds the key's
+ * upper 48 bits (bits 16..63), the flags (bits 8..15: TONE_USED, TONE_PAIR_HEAD) and the kind
+ * (bits 0..7); 0 = empty slot. Weights are fixed point: value in 1/1000, the learned terms in
+ * 1/10000 (the model files carry at most that many decimals). */
+struct tone_slot {
+	uint64_t head;
+	int16_t value;     /* valence (-4..4) or booster increment, x 1000 */
+	int16_t learned;   /* learned per-word term of the value (unigrams only), x 10000 */
+	int16_t cls[2];    /* learned per-word terms of the decision: negative, positive (neutral 0), x 10000 */
 };
 
-#define TONE_LEARNED_UNIT 1e-5
+#define TONE_USED 0x100u
+#define TONE_PAIR_HEAD 0x200u
+#define TONE_VALUE_UNIT 1e-3
+#define TONE_LEARNED_UNIT 1e-4
+#define TONE_KIND(sl) ((int)((sl)->head & 0xFFu))
 
 struct tone_config {
 	const char *lexicon;     /* path of lexicon.tsv */
@@ -65,19 +79,22 @@ struct tone_params {
 	double w[TONE_NFEAT];
 	double thr_neg, thr_pos;   /* label thresholds for documents with a title zone (articles) */
 	double thr_neg_u, thr_pos_u; /* ... and for untitled text (single sentences, snippets) */
+	double cw[2][2][TONE_NCFEAT]; /* decision weights [titled][negative, positive][feature] */
 	int has_weights;
+	int has_cls;               /* the 3-class decision is loaded (else thresholds on value) */
+	int words_untitled;        /* per-word decision terms also apply to untitled text */
 };
 
 struct tone_state {
 	const struct nt_host *host;
-	struct tone_entry *tab;
+	struct tone_slot *slots;  /* cap slots */
 	size_t cap;               /* power of two */
 	unsigned shift;           /* 64 - log2(cap): Fibonacci hashing takes the top bits */
-	size_t n;
+	size_t n;                 /* used slots */
 	struct tone_params p;
 	char facet[64];
 	long evidence;
-	char digest[160];         /* "sha256:..." of lexicon + correction */
+	char digest[160];         /* "sha256:..." of the model directory (all its files) */
 	const char *facets[2];
 	const char *labels[4];
 	char label_buf[3][80];
@@ -86,9 +103,9 @@ struct tone_state {
 
 static const struct nt_option tone_options[] = {
 	{"lexicon", NT_OPT_PATH, offsetof(struct tone_config, lexicon), "\"tone/lexicon.tsv\"",
-	 "valence table (nttone 1): key, kind, value, learned weight"},
+	 "valence table (nttone 1): key, kind, value, learned weights"},
 	{"correction", NT_OPT_PATH, offsetof(struct tone_config, correction), "\"tone/correction.txt\"",
-	 "rule parameters, correction weights and label thresholds (\"\" = plain lexicon score)"},
+	 "rule parameters, correction and decision weights (\"\" = plain lexicon score)"},
 	{"facet", NT_OPT_STRING, offsetof(struct tone_config, facet), "\"tone\"", "facet name to emit"},
 	{"evidence", NT_OPT_INT, offsetof(struct tone_config, evidence), "5",
 	 "how many tokens that moved the score most to attach as evidence (0..16)"},
@@ -106,24 +123,20 @@ static uint64_t tone_pair(uint64_t a, uint64_t b)
 	return h ? h : 1;
 }
 
-/* The slot holding key, or the empty slot where it would go (linear probing). */
-static size_t tone_slot(const struct tone_state *s, uint64_t key)
+/* The slot of key, or NULL: linear probing from the Fibonacci-hashed home of the key's upper
+ * 48 bits (load <= 0.5); a slot matches on those 48 bits. Read-only: safe from many threads. */
+static inline const struct tone_slot *tone_find(const struct tone_state *s, uint64_t key)
 {
 	size_t m = s->cap - 1;
-	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> s->shift);
-	while (s->tab[i].key != 0 && s->tab[i].key != key)
+	size_t i = (size_t)(((key >> 16) * 0x9E3779B97F4A7C15ULL) >> s->shift);
+	for (;;) {
+		uint64_t hd = s->slots[i].head;
+		if (((hd ^ key) >> 16) == 0 && hd)
+			return &s->slots[i];
+		if (!hd)
+			return NULL;
 		i = (i + 1) & m;
-	return i;
-}
-
-/* The entry of key, or NULL. Read-only: safe from many threads. */
-static const struct tone_entry *tone_find(const struct tone_state *s, uint64_t key)
-{
-	const struct tone_entry *e;
-	if (key == 0)
-		key = 1;
-	e = &s->tab[tone_slot(s, key)];
-	return e->key ? e : NULL;
+	}
 }
 
 /* Fill err (may be NULL) with code and a formatted message; returns code. */
@@ -195,63 +208,115 @@ static int tone_kind_of(char c)
 	}
 }
 
-/* Add or overwrite an entry (or only mark key as the first word of a pair). Grows the table
- * at load 0.7. Returns NT_OK, NT_ENOMEM, or NT_EINVAL for a learned weight out of range. */
-static int tone_insert(struct tone_state *s, uint64_t key, int kind, double value, double learned,
-                       int pair_head_only)
+/* The slot holding key, or the empty slot where it would go. */
+static size_t tone_slot_of(const struct tone_state *s, uint64_t key)
+{
+	size_t m = s->cap - 1;
+	size_t i = (size_t)(((key >> 16) * 0x9E3779B97F4A7C15ULL) >> s->shift);
+	while (s->slots[i].head != 0 && ((s->slots[i].head ^ key) >> 16) != 0)
+		i = (i + 1) & m;
+	return i;
+}
+
+/* The slot of key, created empty (kind TK_NONE) when absent; NULL when out of memory.
+ * Keeps the load factor at or under 0.5. */
+static struct tone_slot *tone_get(struct tone_state *s, uint64_t key)
 {
 	size_t i;
-	if (key == 0)
-		key = 1;
-	if ((s->n + 1) * 10 > s->cap * 7) { /* load factor <= 0.7 */
-		size_t ncap = s->cap ? s->cap * 2 : 1024, k;
-		struct tone_entry *old = s->tab, *nt = calloc(ncap, sizeof *nt);
-		size_t ocap = s->cap;
-		if (!nt)
-			return NT_ENOMEM;
-		s->tab = nt;
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 4096, k, ocap = s->cap;
+		struct tone_slot *old = s->slots, *ns = calloc(ncap, sizeof *ns);
+		if (!ns)
+			return NULL;
+		s->slots = ns;
 		s->cap = ncap;
 		s->shift = 64;
 		while (((size_t)1 << (64 - s->shift)) < ncap)
 			s->shift--;
 		for (k = 0; k < ocap; k++)
-			if (old[k].key)
-				s->tab[tone_slot(s, old[k].key)] = old[k];
+			if (old[k].head)
+				s->slots[tone_slot_of(s, old[k].head)] = old[k];
 		free(old);
 	}
-	i = tone_slot(s, key);
-	if (!s->tab[i].key) {
-		s->tab[i].key = key;
+	i = tone_slot_of(s, key);
+	if (!s->slots[i].head) {
+		s->slots[i].head = (key & ~(uint64_t)0xFFFF) | TONE_USED;
 		s->n++;
 	}
-	if (pair_head_only) {
-		s->tab[i].pair_head = 1;
-		return NT_OK;
+	return &s->slots[i];
+}
+
+/* Set the kind of a slot. */
+static void tone_set_kind(struct tone_slot *sl, int kind)
+{
+	sl->head = (sl->head & ~(uint64_t)0xFF) | (uint64_t)(kind & 0xFF);
+}
+
+/* Add the clause punctuation kinds (, ; : . ! ? ( ) em and en dash) under their token hashes. */
+static int tone_add_punct(struct tone_state *s)
+{
+	static const char *const clause[] = {";", ":", ".", "?", "(", ")", "\xE2\x80\x94", "\xE2\x80\x93"};
+	struct tone_slot *e;
+	size_t k;
+	for (k = 0; k < sizeof clause / sizeof clause[0]; k++) {
+		if (!(e = tone_get(s, s->host->hash(clause[k], strlen(clause[k])))))
+			return NT_ENOMEM;
+		tone_set_kind(e, TK_CLAUSE);
 	}
-	s->tab[i].kind = (uint8_t)kind;
-	s->tab[i].value = (float)value;
-	if (learned > 0.32 || learned < -0.32)
-		return NT_EINVAL;
-	s->tab[i].learned = (int16_t)lround(learned / TONE_LEARNED_UNIT);
+	if (!(e = tone_get(s, s->host->hash(",", 1))))
+		return NT_ENOMEM;
+	tone_set_kind(e, TK_COMMA);
+	if (!(e = tone_get(s, s->host->hash("!", 1))))
+		return NT_ENOMEM;
+	tone_set_kind(e, TK_EXCL);
 	return NT_OK;
 }
 
-/* Read lexicon.tsv: "nttone 1", then key<TAB>kind<TAB>value[<TAB>learned] lines. */
+/* x in units of unit as an int16 into *out; -1 when out of range or not a multiple of the
+ * unit (to within 1e-6 of it). */
+static int tone_fixed(double x, double unit, int16_t *out)
+{
+	double q = x / unit, r = nearbyint(q);
+	if (r > 32767 || r < -32767 || fabs(q - r) > 1e-3)
+		return -1;
+	*out = (int16_t)r;
+	return 0;
+}
+
+/* Parse up to max tab-separated numbers after p (p at a tab or the end); returns how many or
+ * -1 on a malformed number. */
+static int tone_parse_cols(const char *p, double *out, int max)
+{
+	int n = 0;
+	const char *end;
+	while (*p == '\t') {
+		if (n == max || tone_parse_num(p + 1, &out[n], &end) != 0 || (*end && *end != '\t' && *end != '\r'))
+			return -1;
+		n++;
+		p = end;
+	}
+	return (*p == 0 || (*p == '\r' && p[1] == 0)) ? n : -1;
+}
+
+/* Read lexicon.tsv: "nttone 1", then key<TAB>kind<TAB>value[<TAB>learned[<TAB>cneg<TAB>cpos]]
+ * lines (the learned columns apply to one-word keys only). */
 static int tone_load_table(struct tone_state *s, const char *path, struct nt_error *err)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024];
-	long ln = 0;
+	long ln = 0, nkeys = 0;
 	int rc = NT_OK;
 	if (!f)
 		return tone_set_err(err, NT_EIO, "tone: cannot open lexicon %s", path);
 	while (fgets(line, sizeof line, f)) {
-		char *tab1, *tab2, *tab3, *nl;
+		char *tab1, *tab2, *nl;
 		const char *end;
-		double value = 0, learned = 0;
+		double value = 0, cols[3] = {0, 0, 0};
 		uint64_t h[3];
 		size_t nh;
-		int kind;
+		int kind, ncols;
+		struct tone_slot *e;
+		int16_t q[4];
 		ln++;
 		nl = strchr(line, '\n');
 		if (!nl && !feof(f)) {
@@ -279,34 +344,46 @@ static int tone_load_table(struct tone_state *s, const char *path, struct nt_err
 			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: bad value", path, ln);
 			break;
 		}
-		tab3 = (*end == '\t') ? (char *)end : NULL;
-		if (tab3 && (tone_parse_num(tab3 + 1, &learned, &end) != 0 || (*end && *end != '\r'))) {
-			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: bad learned weight", path, ln);
+		ncols = tone_parse_cols(end, cols, 3);
+		if (ncols < 0 || ncols == 2) {
+			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: want [learned[<TAB>negative<TAB>positive]] after "
+			                  "the value", path, ln);
+			break;
+		}
+		if (tone_fixed(value, TONE_VALUE_UNIT, &q[0]) || tone_fixed(cols[0], TONE_LEARNED_UNIT, &q[1]) ||
+		    tone_fixed(cols[1], TONE_LEARNED_UNIT, &q[2]) || tone_fixed(cols[2], TONE_LEARNED_UNIT, &q[3])) {
+			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: value (|v| <= 32.767, 3 decimals) or learned "
+			                  "weight (|w| <= 3.2767, 4 decimals) out of range", path, ln);
 			break;
 		}
 		nh = s->host->fold_hashes(line, (size_t)(tab1 - line), h, 3);
 		if (nh == 1) {
-			rc = tone_insert(s, h[0], kind, value, learned, 0);
+			if (!(e = tone_get(s, h[0])))
+				goto oom;
+			e->learned = q[1];
+			e->cls[0] = q[2];
+			e->cls[1] = q[3];
 		} else if (nh == 2) {
-			rc = tone_insert(s, tone_pair(h[0], h[1]), kind, value, 0, 0);
-			if (rc == NT_OK)
-				rc = tone_insert(s, h[0], TK_NONE, 0, 0, 1);
+			if (!(e = tone_get(s, h[0])))
+				goto oom;
+			e->head |= TONE_PAIR_HEAD;
+			if (!(e = tone_get(s, tone_pair(h[0], h[1]))))
+				goto oom;
 		} else {
 			continue; /* not one or two word tokens under this core's tokenizer: unusable */
 		}
-		if (rc == NT_EINVAL) {
-			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: learned weight out of range (|w| <= 0.32)", path, ln);
-			break;
-		}
-		if (rc != NT_OK) {
-			tone_set_err(err, rc, "tone: out of memory reading %s", path);
-			break;
-		}
+		tone_set_kind(e, kind);
+		e->value = q[0];
+		nkeys++;
+		continue;
+	oom:
+		rc = tone_set_err(err, NT_ENOMEM, "tone: out of memory reading %s", path);
+		break;
 	}
 	if (rc == NT_OK && ferror(f))
 		rc = tone_set_err(err, NT_EIO, "tone: read error on %s", path);
 	fclose(f);
-	if (rc == NT_OK && s->n == 0)
+	if (rc == NT_OK && nkeys == 0)
 		rc = tone_set_err(err, NT_EFORMAT, "%s: no entries", path);
 	return rc;
 }
@@ -314,6 +391,13 @@ static int tone_load_table(struct tone_state *s, const char *path, struct nt_err
 static const char *const tone_feature_names[TONE_NFEAT] = {
 	"comp", "pos_per_sent", "neg_per_sent", "pos_share", "neg_share", "npos8", "nneg8",
 	"mean_sent_comp", "bias"
+};
+
+/* Features of the 3-class decision (tonelib.CLASS_FEATURES, same order). */
+static const char *const tone_cfeature_names[TONE_NCFEAT] = {
+	"comp", "pos_per_sent", "neg_per_sent", "pos_share", "neg_share", "npos8", "nneg8",
+	"mean_sent_comp", "sent_sd", "log_words", "negators_per_sent", "contrasts_per_sent",
+	"abs_comp", "polarity_per_sent", "no_sentiment", "excl_per_sent", "bias"
 };
 
 static void tone_default_params(struct tone_params *p)
@@ -335,7 +419,8 @@ static void tone_default_params(struct tone_params *p)
 }
 
 /* Read correction.txt: "nttone-correction 1", then "param NAME X", "features N",
- * "weight NAME X", "threshold negative|positive X" lines. */
+ * "weight NAME X", "threshold negative|positive[_untitled] X" and (optional, all or none)
+ * "class titled|untitled negative|positive FEATURE X" lines. */
 static int tone_load_correction(struct tone_state *s, const char *path, struct nt_error *err)
 {
 	static const struct { const char *name; size_t off; } params[] = {
@@ -350,15 +435,16 @@ static int tone_load_correction(struct tone_state *s, const char *path, struct n
 		{"alpha", offsetof(struct tone_params, alpha)},
 		{"boost_decay1", offsetof(struct tone_params, boost_decay1)},
 		{"boost_decay2", offsetof(struct tone_params, boost_decay2)},
+		{"words_untitled", (size_t)-1},
 	};
 	FILE *f = fopen(path, "r");
 	char line[512];
 	long ln = 0;
-	int rc = NT_OK, nweights = 0, have_u = 0;
+	int rc = NT_OK, nweights = 0, ncls = 0, have_u = 0;
 	if (!f)
 		return tone_set_err(err, NT_EIO, "tone: cannot open correction %s", path);
 	while (fgets(line, sizeof line, f)) {
-		char word[64], name[64];
+		char word[64], name[64], a3[64], a4[64];
 		const char *end, *num;
 		double v;
 		int used = 0;
@@ -374,6 +460,28 @@ static int tone_load_correction(struct tone_state *s, const char *path, struct n
 		}
 		if (line[0] == '#' || line[0] == 0)
 			continue;
+		if (strncmp(line, "class ", 6) == 0) {
+			int t, c;
+			if (sscanf(line, "class %63s %63s %63s %n", a3, a4, name, &used) != 3 || used == 0 ||
+			    tone_parse_num(line + used, &v, &end) != 0 || *end) {
+				rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: want class titled|untitled "
+				                  "negative|positive FEATURE VALUE", path, ln);
+				break;
+			}
+			t = strcmp(a3, "titled") == 0 ? 1 : strcmp(a3, "untitled") == 0 ? 0 : -1;
+			c = strcmp(a4, "negative") == 0 ? 0 : strcmp(a4, "positive") == 0 ? 1 : -1;
+			for (k = 0; k < TONE_NCFEAT; k++)
+				if (strcmp(name, tone_cfeature_names[k]) == 0)
+					break;
+			if (t < 0 || c < 0 || k == TONE_NCFEAT) {
+				rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: unknown class line '%s %s %s'", path, ln,
+				                  a3, a4, name);
+				break;
+			}
+			s->p.cw[t][c][k] = v;
+			ncls++;
+			continue;
+		}
 		if (sscanf(line, "%63s %63s %n", word, name, &used) != 2 || used == 0) {
 			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: want KEYWORD NAME VALUE", path, ln);
 			break;
@@ -399,7 +507,10 @@ static int tone_load_correction(struct tone_state *s, const char *path, struct n
 				rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: unknown param '%s'", path, ln, name);
 				break;
 			}
-			*(double *)((char *)&s->p + params[k].off) = v;
+			if (params[k].off == (size_t)-1)
+				s->p.words_untitled = v != 0;
+			else
+				*(double *)((char *)&s->p + params[k].off) = v;
 		} else if (strcmp(word, "weight") == 0) {
 			for (k = 0; k < TONE_NFEAT; k++)
 				if (strcmp(name, tone_feature_names[k]) == 0)
@@ -428,15 +539,19 @@ static int tone_load_correction(struct tone_state *s, const char *path, struct n
 	fclose(f);
 	if (rc == NT_OK && nweights != TONE_NFEAT)
 		rc = tone_set_err(err, NT_EFORMAT, "%s: %d weights, want %d", path, nweights, TONE_NFEAT);
+	if (rc == NT_OK && ncls != 0 && ncls != 4 * TONE_NCFEAT)
+		rc = tone_set_err(err, NT_EFORMAT, "%s: %d class weights, want 0 or %d", path, ncls,
+		                  4 * TONE_NCFEAT);
 	if (rc == NT_OK && !(have_u & 1))
 		s->p.thr_neg_u = s->p.thr_neg; /* no separate untitled thresholds: use the others */
 	if (rc == NT_OK && !(have_u & 2))
 		s->p.thr_pos_u = s->p.thr_pos;
 	if (rc == NT_OK && (!(s->p.thr_neg <= s->p.thr_pos) || !(s->p.thr_neg_u <= s->p.thr_pos_u)))
 		rc = tone_set_err(err, NT_EFORMAT, "%s: a negative threshold is above its positive one", path);
-	if (rc == NT_OK && (s->p.alpha <= 0 || s->p.neg_window < 0))
-		rc = tone_set_err(err, NT_EFORMAT, "%s: alpha must be > 0 and neg_window >= 0", path);
+	if (rc == NT_OK && (s->p.alpha <= 0 || s->p.neg_window < 0 || s->p.neg_window > 1000))
+		rc = tone_set_err(err, NT_EFORMAT, "%s: alpha must be > 0 and neg_window 0..1000", path);
 	s->p.has_weights = (rc == NT_OK);
+	s->p.has_cls = (rc == NT_OK && ncls > 0);
 	return rc;
 }
 
@@ -448,8 +563,20 @@ static void tone_close(void *state)
 	struct tone_state *s = state;
 	if (!s)
 		return;
-	free(s->tab);
+	free(s->slots);
 	free(s);
+}
+
+/* The directory part of path into out ("." when none). */
+static void tone_dirname(const char *path, char *out, size_t outlen)
+{
+	const char *sl = strrchr(path, '/');
+	if (!sl)
+		snprintf(out, outlen, ".");
+	else if (sl == path)
+		snprintf(out, outlen, "/");
+	else
+		snprintf(out, outlen, "%.*s", (int)(sl - path), path);
 }
 
 /* Load the lexicon and the correction named by the config (paths already resolved by the
@@ -459,7 +586,7 @@ static int tone_open(const struct nt_host *host, const void *config, const char 
 {
 	const struct tone_config *c = config;
 	struct tone_state *s;
-	char d1[80], d2[80];
+	char d1[1024], d2[1024];
 	int rc;
 	(void)models_dir;
 	if (!c->lexicon || !*c->lexicon)
@@ -478,18 +605,31 @@ static int tone_open(const struct nt_host *host, const void *config, const char 
 	rc = tone_load_table(s, c->lexicon, err);
 	if (rc == NT_OK && c->correction && *c->correction)
 		rc = tone_load_correction(s, c->correction, err);
+	if (rc == NT_OK && tone_add_punct(s) != NT_OK)
+		rc = tone_set_err(err, NT_ENOMEM, "tone: out of memory");
 	if (rc != NT_OK) {
 		tone_close(s);
 		return rc;
 	}
-	d1[0] = d2[0] = 0;
-	if (host->digest_file(c->lexicon, d1, sizeof d1) != NT_OK)
-		d1[0] = 0;
-	if (c->correction && *c->correction && host->digest_file(c->correction, d2, sizeof d2) != NT_OK)
-		d2[0] = 0;
-	/* the record's provenance names one digest: the lexicon's, plus the correction's if any */
-	snprintf(s->digest, sizeof s->digest, "%s", d1);
-	snprintf(s->model_path, sizeof s->model_path, "%s", c->lexicon);
+	/* provenance: one digest over the whole model directory (lexicon, correction and the
+	 * rest), or over the two files when the correction lives in another directory */
+	tone_dirname(c->lexicon, d1, sizeof d1);
+	if (c->correction && *c->correction)
+		tone_dirname(c->correction, d2, sizeof d2);
+	else
+		snprintf(d2, sizeof d2, "%s", d1);
+	if (strcmp(d1, d2) == 0) {
+		if (host->digest_file(d1, s->digest, sizeof s->digest) != NT_OK)
+			s->digest[0] = 0;
+	} else {
+		char a[80], b[80];
+		if (host->digest_file(c->lexicon, a, sizeof a) != NT_OK ||
+		    host->digest_file(c->correction, b, sizeof b) != NT_OK)
+			s->digest[0] = 0;
+		else
+			snprintf(s->digest, sizeof s->digest, "%s+%s", a, b);
+	}
+	snprintf(s->model_path, sizeof s->model_path, "%s", d1);
 	s->facets[0] = s->facet;
 	s->facets[1] = NULL;
 	snprintf(s->label_buf[0], sizeof s->label_buf[0], "%s:negative", s->facet);
@@ -499,8 +639,8 @@ static int tone_open(const struct nt_host *host, const void *config, const char 
 	s->labels[1] = s->label_buf[1];
 	s->labels[2] = s->label_buf[2];
 	s->labels[3] = NULL;
-	host->log(NT_LOG_DEBUG, "tone", "%zu table keys; correction %s; digests %s %s", s->n,
-	          s->p.has_weights ? "on" : "off", d1, d2);
+	host->log(NT_LOG_DEBUG, "tone", "%zu table keys in %zu slots; correction %s; decision %s; digest %s",
+	          s->n, s->cap, s->p.has_weights ? "on" : "off", s->p.has_cls ? "on" : "off", s->digest);
 	*state = s;
 	return NT_OK;
 }
@@ -517,261 +657,332 @@ static int tone_describe(const void *state, struct nt_info *info)
 	return NT_OK;
 }
 
-/* Booster seen recently in the current clause. */
-struct tone_boost {
-	int dist;        /* words since it (0 = the word right after it) */
-	double value;
-	int upper;
+/* One token's final contribution to the score (for the totals and the evidence). */
+struct tone_hit {
+	uint32_t tok;  /* token index */
+	float v;       /* contribution after all rules */
 };
 
-/* The score of one document: the features and components of struct tone_result. */
+/* The score of one document: the features and components. */
 struct tone_result {
 	double total, pos, neg, learned, mean_c, sd;
+	double cls[2];      /* sums of the per-word decision terms */
+	int64_t qlearned, qcls[2]; /* the same in fixed point, while scoring */
 	int npos, nneg, nwords, nsent, allcaps;
+	int nnegators, ncontrasts, nexcl;
+	size_t nhits;       /* entries of the hits array */
 	double value;
 };
 
-/* Nonzero for clause punctuation (ends negation and booster reach): , ; : . ! ? ( ) and the
- * em and en dashes. p is a punctuation token's folded form. */
-static int tone_is_clause_punct(const char *p)
-{
-	switch (p[0]) {
-	case ',': case ';': case ':': case '.': case '!': case '?': case '(': case ')':
-		return p[1] == 0;
-	case '\xE2': /* U+2014 em dash, U+2013 en dash */
-		return p[1] == '\x80' && (p[2] == '\x94' || p[2] == '\x93') && p[3] == 0;
-	default:
-		return 0;
-	}
-}
+/* Running state of the scorer. */
+struct tone_run {
+	const struct tone_state *s;
+	const struct nt_doc *doc;
+	struct tone_hit *hits;
+	struct tone_result *r;
+	int cap_diff, caps_used;
+	/* sentence state */
+	int sw;              /* words so far in the sentence */
+	int cw;              /* words so far that are neither negators nor boosters */
+	int neg_end;         /* a valence word is negated while cw < neg_end */
+	int nboost;          /* boosters kept (the most recent, at most 3) */
+	int bpos[3];         /* their word positions (sw), newest first */
+	float bval[3];
+	unsigned char bup[3];
+	int concede_open, excl, in_title;
+	long contrast_at;    /* token index of the last contrast word, or -1 */
+	long prev_idx;       /* previous word's token index when it starts a two-word entry, else -1 */
+	size_t hs;           /* first hit of the sentence */
+	double sum_c, sum_c2;
+};
 
-/* Tokens that carry tone: everything but the dateline and the trailer. */
-static int tone_token_used(const struct nt_token *t)
-{
-	return t->zone != NT_ZONE_TRAILER && t->zone != NT_ZONE_DATELINE;
-}
-
-/* One pass of the scorer with a given ALL-CAPS differential (see tone_score). Sets
- * *caps_used when an ALL-CAPS bonus was applied. */
-static void tone_score_pass(const struct tone_state *s, const struct nt_doc *doc, double *vals,
-                            double *sent_sum, int *sent_excl, unsigned char *sent_used,
-                            struct tone_result *r, int cap_diff, int *caps_used)
-{
-	const struct tone_params *p = &s->p;
-	size_t i, nt = doc->ntokens, j;
-	int nw = 0, allcaps = 0, neg_left = 0, nboost = 0, concede_open = 0;
-	int first_word_seen = 0, prev_head = 0;
-	long cur = -1, contrast_at = -1, prev_idx = -1;
-	size_t sent_start = 0;
-	struct tone_boost boost[3];
-	double learned = 0;
-
-	memset(r, 0, sizeof *r);
-	*caps_used = 0;
-	for (j = 0; j < doc->nsentences; j++) {
-		sent_sum[j] = 0;
-		sent_excl[j] = 0;
-		sent_used[j] = 0;
-	}
-
-	/* close a sentence: contrast weights, its sum, and the positive/negative totals */
-#define TONE_CLOSE_SENTENCE(endi)                                                   \
-	do {                                                                      \
-		size_t k_;                                                        \
-		double tot_ = 0;                                                  \
-		for (k_ = sent_start; k_ < (endi); k_++) {                        \
-			double v_ = vals[k_];                                     \
-			if (v_ == 0)                                              \
-				continue;                                         \
-			if (contrast_at >= 0) {                                   \
-				v_ *= ((long)k_ < contrast_at) ? p->contrast_pre : p->contrast_post; \
-				vals[k_] = v_;                                    \
-			}                                                         \
-			tot_ += v_;                                               \
-			if (v_ > 0) {                                             \
-				r->pos += v_;                                     \
-				r->npos++;                                        \
-			} else {                                                  \
-				r->neg -= v_;                                     \
-				r->nneg++;                                        \
-			}                                                         \
-		}                                                                 \
-		sent_sum[cur] = tot_;                                             \
+/* The slot of key in slots (mask = cap - 1), or NULL; tone_find() with the table in registers. */
+#define TONE_PROBE(out, slots, mask, shift, key)                                                  \
+	do {                                                                                      \
+		uint64_t k_ = (key);                                                              \
+		size_t i_ = (size_t)(((k_ >> 16) * 0x9E3779B97F4A7C15ULL) >> (shift));           \
+		for (;;) {                                                                        \
+			uint64_t hd_ = (slots)[i_].head;                                          \
+			if (((hd_ ^ k_) >> 16) == 0 && hd_) {                                     \
+				(out) = &(slots)[i_];                                             \
+				break;                                                            \
+			}                                                                         \
+			if (!hd_) {                                                               \
+				(out) = NULL;                                                     \
+				break;                                                            \
+			}                                                                         \
+			i_ = (i_ + 1) & (mask);                                                   \
+		}                                                                                 \
 	} while (0)
 
-	for (i = 0; i < nt; i++) {
-		const struct nt_token *t = &doc->tokens[i];
-		const struct tone_entry *e, *u;
+/* Score the tokens [from, to) of the current sentence. The hot state lives in locals (the
+ * stores into hits could alias it otherwise) and goes back into u and r at the end. */
+static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
+{
+	const struct tone_state *s = u->s;
+	const struct tone_params *p = &s->p;
+	const struct tone_slot *const slots = s->slots;
+	const size_t mask = s->cap - 1;
+	const unsigned shift = s->shift;
+	const struct nt_token *tok = u->doc->tokens;
+	struct tone_result *r = u->r;
+	struct tone_hit *hits = u->hits;
+	size_t i, nhits = r->nhits;
+	int sw = u->sw, cw = u->cw, nwords = 0, allcaps = 0;
+	long prev_idx = u->prev_idx;
+	int64_t ql = 0, qc0 = 0, qc1 = 0;
+	for (i = from; i < to; i++) {
+		const struct nt_token *t = &tok[i];
+		const struct tone_slot *uni, *e, *pe;
+		unsigned fl = t->flags;
 		int kind;
-		vals[i] = 0;
-		if (!tone_token_used(t))
-			continue;
-		if ((long)t->sentence != cur) {
-			if (cur >= 0)
-				TONE_CLOSE_SENTENCE(i);
-			cur = (long)t->sentence;
-			sent_used[cur] = 1;
-			neg_left = 0;
-			nboost = 0;
-			contrast_at = -1;
-			concede_open = 0;
-			sent_start = i;
-			prev_head = 0;
-			prev_idx = -1;
-			first_word_seen = 0;
-		}
-		if (t->flags & NT_TOK_PUNCT) {
-			const char *norm = NT_TOKEN_NORM(doc, i);
-			if (tone_is_clause_punct(norm)) {
-				if (norm[0] == '!')
-					sent_excl[cur]++;
-				neg_left = 0;
-				nboost = 0;
-				if (concede_open && norm[0] == ',')
-					concede_open = 0;
-			}
-			continue;
-		}
-		if (!(t->flags & NT_TOK_WORD)) {
-			prev_head = 0;
-			continue;
-		}
-		nw++;
-		if (t->flags & NT_TOK_UPPER)
-			allcaps++;
-		u = tone_find(s, t->hash);
-		if (!u && !prev_head) {
-			/* fast path: a word with no entry only moves the windows on */
-			if (neg_left > 0)
-				neg_left--;
-			if (nboost) {
-				int k, m = 0;
-				for (k = 0; k < nboost; k++)
-					if (++boost[k].dist <= 2)
-						boost[m++] = boost[k];
-				nboost = m;
-			}
-			first_word_seen = 1;
-			prev_idx = (long)i;
-			continue;
-		}
-		e = u;
-		if (prev_head) {
-			const struct tone_entry *be = tone_find(s, tone_pair(doc->tokens[prev_idx].hash, t->hash));
-			if (be && be->kind != TK_NONE) {
-				e = be;
-				vals[prev_idx] = 0;
-			}
-		}
-		if (u)
-			learned += u->learned * TONE_LEARNED_UNIT;
-		kind = e ? e->kind : TK_NONE;
-		if (kind == TK_NEGATOR) {
-			neg_left = (int)p->neg_window;
-			nboost = 0;
-		} else if (kind == TK_BOOSTER) {
-			int k;
-			if (nboost == 3)
-				nboost = 2;
-			for (k = nboost; k > 0; k--)
-				boost[k] = boost[k - 1];
-			boost[0].dist = -1; /* becomes 0 at the end of this step */
-			boost[0].value = e->value;
-			boost[0].upper = (t->flags & NT_TOK_UPPER) != 0;
-			nboost++;
-		} else if (kind == TK_CONTRAST) {
-			contrast_at = (long)i;
-			neg_left = 0;
-			nboost = 0;
-		} else if (kind == TK_CONCEDE) {
-			concede_open = 1;
-			neg_left = 0;
-		} else if (kind == TK_VALENCE && e->value != 0) {
-			double v = e->value;
-			int k;
-			if ((t->flags & NT_TOK_CAP) && !(t->flags & NT_TOK_UPPER) && first_word_seen &&
-			    t->zone != NT_ZONE_TITLE)
-				v *= p->name_damp;
-			if ((t->flags & NT_TOK_UPPER) && cap_diff) {
-				v += (v > 0) ? p->caps_incr : -p->caps_incr;
-				*caps_used = 1;
-			}
-			for (k = 0; k < nboost; k++) {
-				double sc = (v >= 0) ? boost[k].value : -boost[k].value;
-				double decay = boost[k].dist <= 0 ? 1.0 :
-				               boost[k].dist == 1 ? p->boost_decay1 : p->boost_decay2;
-				if (boost[k].upper && cap_diff) {
-					sc += (v > 0) ? p->caps_incr : -p->caps_incr;
-					*caps_used = 1;
-				}
-				v += sc * decay;
-			}
-			if (neg_left > 0)
-				v *= p->neg_scalar;
-			if (concede_open)
-				v *= p->concede;
-			vals[i] = v;
-		}
-		if (kind != TK_NEGATOR && kind != TK_BOOSTER && neg_left > 0)
-			neg_left--;
-		if (nboost) {
-			int k, m = 0;
-			for (k = 0; k < nboost; k++)
-				if (++boost[k].dist <= 2)
-					boost[m++] = boost[k];
-			nboost = m;
-		}
-		first_word_seen = 1;
-		prev_head = u && u->pair_head;
-		prev_idx = (long)i;
-	}
-	if (cur >= 0)
-		TONE_CLOSE_SENTENCE(nt);
-#undef TONE_CLOSE_SENTENCE
-
-	{
-		double total = 0, sum_c = 0, sum_c2 = 0;
-		int ns = 0;
-		for (j = 0; j < doc->nsentences; j++) {
-			double x, c;
-			if (!sent_used[j])
+		TONE_PROBE(uni, slots, mask, shift, t->hash);
+		e = uni;
+		if (!(fl & NT_TOK_WORD)) {
+			if (!(fl & NT_TOK_PUNCT)) {
+				prev_idx = -1; /* a number breaks a pair */
 				continue;
-			ns++;
-			if (sent_sum[j] != 0 && sent_excl[j]) {
-				double amp = (sent_excl[j] > 4 ? 4 : sent_excl[j]) * p->excl_incr;
-				sent_sum[j] += sent_sum[j] > 0 ? amp : -amp;
 			}
-			x = sent_sum[j];
-			total += x;
-			c = x / sqrt(x * x + p->alpha);
-			sum_c += c;
-			sum_c2 += c * c;
+			if (!e)
+				continue;
+			/* clause punctuation ends negation and booster reach */
+			kind = TONE_KIND(e);
+			if (kind == TK_EXCL)
+				u->excl++;
+			else if (kind == TK_COMMA)
+				u->concede_open = 0;
+			else if (kind != TK_CLAUSE)
+				continue;
+			u->neg_end = 0;
+			u->nboost = 0;
+			continue;
 		}
-		r->total = total;
-		r->nsent = ns;
-		r->mean_c = ns ? sum_c / ns : 0;
-		r->sd = ns ? sqrt(fmax(0.0, sum_c2 / ns - r->mean_c * r->mean_c)) : 0;
+		nwords++;
+		allcaps += (fl & NT_TOK_UPPER) != 0;
+		if (prev_idx < 0) {
+			/* fast paths: a word with no entry, or with learned terms only */
+			if (!e) {
+				sw++;
+				cw++;
+				continue;
+			}
+			ql += e->learned;
+			qc0 += e->cls[0];
+			qc1 += e->cls[1];
+			kind = TONE_KIND(e);
+			if (kind == TK_LEARNED) {
+				sw++;
+				cw++;
+				prev_idx = (e->head & TONE_PAIR_HEAD) ? (long)i : -1;
+				continue;
+			}
+		} else {
+			TONE_PROBE(pe, slots, mask, shift, tone_pair(tok[prev_idx].hash, t->hash));
+			if (uni) {
+				ql += uni->learned;
+				qc0 += uni->cls[0];
+				qc1 += uni->cls[1];
+			}
+			if (pe && TONE_KIND(pe) != TK_NONE) {
+				/* the pair replaces the previous word's own contribution */
+				if (nhits > u->hs && hits[nhits - 1].tok == (uint32_t)prev_idx)
+					nhits--;
+				e = pe;
+			}
+			if (!e) {
+				sw++;
+				cw++;
+				prev_idx = -1;
+				continue;
+			}
+			kind = TONE_KIND(e);
+		}
+		switch (kind) {
+		case TK_NEGATOR:
+			r->nnegators++;
+			u->neg_end = cw + (int)p->neg_window;
+			u->nboost = 0;
+			break;
+		case TK_BOOSTER:
+			if (u->nboost < 3)
+				u->nboost++;
+			memmove(u->bpos + 1, u->bpos, 2 * sizeof u->bpos[0]);
+			memmove(u->bval + 1, u->bval, 2 * sizeof u->bval[0]);
+			memmove(u->bup + 1, u->bup, 2 * sizeof u->bup[0]);
+			u->bpos[0] = sw;
+			u->bval[0] = (float)(e->value * TONE_VALUE_UNIT);
+			u->bup[0] = (fl & NT_TOK_UPPER) != 0;
+			break;
+		case TK_CONTRAST:
+			r->ncontrasts++;
+			u->contrast_at = (long)i;
+			u->neg_end = 0;
+			u->nboost = 0;
+			cw++;
+			break;
+		case TK_CONCEDE:
+			u->concede_open = 1;
+			u->neg_end = 0;
+			cw++;
+			break;
+		case TK_VALENCE:
+			if (e->value != 0) {
+				double v = e->value * TONE_VALUE_UNIT;
+				int k;
+				if ((fl & NT_TOK_CAP) && !(fl & NT_TOK_UPPER) && sw > 0 && !u->in_title)
+					v *= p->name_damp;
+				if ((fl & NT_TOK_UPPER) && u->cap_diff) {
+					v += (v > 0) ? p->caps_incr : -p->caps_incr;
+					u->caps_used = 1;
+				}
+				for (k = 0; k < u->nboost; k++) {
+					int d = sw - u->bpos[k] - 1;
+					double sc, decay;
+					if (d > 2)
+						break; /* older boosters are out of reach too */
+					sc = (v >= 0) ? u->bval[k] : -u->bval[k];
+					decay = d == 0 ? 1.0 : d == 1 ? p->boost_decay1 : p->boost_decay2;
+					if (u->bup[k] && u->cap_diff) {
+						sc += (v > 0) ? p->caps_incr : -p->caps_incr;
+						u->caps_used = 1;
+					}
+					v += sc * decay;
+				}
+				if (cw < u->neg_end)
+					v *= p->neg_scalar;
+				if (u->concede_open)
+					v *= p->concede;
+				hits[nhits].tok = (uint32_t)i;
+				hits[nhits].v = (float)v;
+				nhits++;
+			}
+			cw++;
+			break;
+		default:
+			cw++;
+			break;
+		}
+		sw++;
+		prev_idx = (uni && (uni->head & TONE_PAIR_HEAD)) ? (long)i : -1;
 	}
-	r->nwords = nw;
-	r->allcaps = allcaps;
-	r->learned = learned;
+	u->sw = sw;
+	u->cw = cw;
+	u->prev_idx = prev_idx;
+	r->nhits = nhits;
+	r->nwords += nwords;
+	r->allcaps += allcaps;
+	r->qlearned += ql;
+	r->qcls[0] += qc0;
+	r->qcls[1] += qc1;
 }
 
-/* Score doc into r; vals (ntokens doubles) receive each token's final contribution;
- * sent_sum/sent_excl/sent_used are nsentences scratch arrays. Pure function of state and
- * doc. One pass over the tokens; a second one only for a text whose words are ALL in capitals
- * and that used an ALL-CAPS bonus (the bonus applies only when some words are not). */
-static void tone_score(const struct tone_state *s, const struct nt_doc *doc, double *vals,
-                       double *sent_sum, int *sent_excl, unsigned char *sent_used,
+/* Close the current sentence: contrast weights on its hits, its sum, the totals. */
+static void tone_close_sentence(struct tone_run *u)
+{
+	const struct tone_params *p = &u->s->p;
+	struct tone_result *r = u->r;
+	double tot = 0, c;
+	size_t k;
+	for (k = u->hs; k < r->nhits; k++) {
+		double v = u->hits[k].v;
+		if (u->contrast_at >= 0) {
+			v *= ((long)u->hits[k].tok < u->contrast_at) ? p->contrast_pre : p->contrast_post;
+			u->hits[k].v = (float)v;
+		}
+		tot += v;
+		if (v > 0) {
+			r->pos += v;
+			r->npos++;
+		} else {
+			r->neg -= v;
+			r->nneg++;
+		}
+	}
+	if (tot != 0 && u->excl) {
+		double amp = (u->excl > 4 ? 4 : u->excl) * p->excl_incr;
+		tot += tot > 0 ? amp : -amp;
+	}
+	r->nexcl += u->excl;
+	r->total += tot;
+	c = tot / sqrt(tot * tot + p->alpha);
+	u->sum_c += c;
+	u->sum_c2 += c * c;
+	r->nsent++;
+}
+
+/* One pass of the scorer with a given ALL-CAPS differential; returns nonzero when an ALL-CAPS
+ * bonus was applied. hits: room for doc->ntokens entries. */
+static int tone_score_pass(const struct tone_state *s, const struct nt_doc *doc, struct tone_hit *hits,
+                           struct tone_result *r, int cap_diff)
+{
+	struct tone_run u;
+	size_t j, d0, d1, tend;
+	memset(r, 0, sizeof *r);
+	memset(&u, 0, sizeof u);
+	u.s = s;
+	u.doc = doc;
+	u.hits = hits;
+	u.r = r;
+	u.cap_diff = cap_diff;
+	/* tokens that carry tone: all but the dateline [d0, d1) and the trailer [tend, end) */
+	d0 = d1 = 0;
+	if (doc->zones[NT_ZONE_DATELINE].ntokens) {
+		d0 = doc->zones[NT_ZONE_DATELINE].first_token;
+		d1 = d0 + doc->zones[NT_ZONE_DATELINE].ntokens;
+	}
+	tend = doc->ntokens;
+	if (doc->zones[NT_ZONE_TRAILER].ntokens && doc->zones[NT_ZONE_TRAILER].first_token < tend)
+		tend = doc->zones[NT_ZONE_TRAILER].first_token;
+	for (j = 0; j < doc->nsentences; j++) {
+		const struct nt_sentence *se = &doc->sentences[j];
+		size_t a = se->first_token, b = a + se->ntokens;
+		if (b > tend)
+			b = tend;
+		if (a >= b)
+			continue;
+		if (d1 > a && d0 < b) {
+			/* the dateline lies in this sentence: the parts before and after it */
+			if (d0 <= a && d1 >= b)
+				continue;
+		}
+		u.sw = u.cw = u.neg_end = u.nboost = 0;
+		u.concede_open = u.excl = 0;
+		u.contrast_at = -1;
+		u.prev_idx = -1;
+		u.hs = r->nhits;
+		u.in_title = doc->tokens[a].zone == NT_ZONE_TITLE;
+		if (d1 > a && d0 < b) {
+			if (d0 > a)
+				tone_run_tokens(&u, a, d0);
+			if (d1 < b)
+				tone_run_tokens(&u, d1, b);
+		} else {
+			tone_run_tokens(&u, a, b);
+		}
+		tone_close_sentence(&u);
+	}
+	r->learned = (double)r->qlearned * TONE_LEARNED_UNIT;
+	r->cls[0] = (double)r->qcls[0] * TONE_LEARNED_UNIT;
+	r->cls[1] = (double)r->qcls[1] * TONE_LEARNED_UNIT;
+	if (r->nsent) {
+		r->mean_c = u.sum_c / r->nsent;
+		r->sd = sqrt(fmax(0.0, u.sum_c2 / r->nsent - r->mean_c * r->mean_c));
+	}
+	return u.caps_used;
+}
+
+/* Score doc into r; hits (doc->ntokens entries) receive the tokens that carry tone with their
+ * final contribution. Pure function of state and doc. One pass over the tokens; a second one
+ * only for a text whose words are ALL in capitals and that used an ALL-CAPS bonus (the bonus
+ * applies only when some words are not). */
+static void tone_score(const struct tone_state *s, const struct nt_doc *doc, struct tone_hit *hits,
                        struct tone_result *r)
 {
-	int caps_used;
-	tone_score_pass(s, doc, vals, sent_sum, sent_excl, sent_used, r, 1, &caps_used);
-	if (caps_used && !(r->nwords - r->allcaps > 0 && r->nwords - r->allcaps < r->nwords))
-		tone_score_pass(s, doc, vals, sent_sum, sent_excl, sent_used, r, 0, &caps_used);
+	if (tone_score_pass(s, doc, hits, r, 1) && !(r->nwords - r->allcaps > 0 && r->allcaps > 0))
+		tone_score_pass(s, doc, hits, r, 0);
 }
 
-/* The correction model's features (same order as tonelib.features()). */
+/* The value's features (same order as tonelib.features()). */
 static void tone_features(const struct tone_params *p, const struct tone_result *r, double *f)
 {
 	double nw = r->nwords > 0 ? r->nwords : 1;
@@ -803,52 +1014,81 @@ static double tone_value(const struct tone_params *p, const struct tone_result *
 	return v > 1 ? 1 : v < -1 ? -1 : v;
 }
 
+/* The 3-class decision: probabilities of negative, neutral, positive (multinomial logistic
+ * regression, neutral the reference class) for a titled article or untitled text. */
+static void tone_decide(const struct tone_params *p, const struct tone_result *r, int titled, double *prob)
+{
+	double f[TONE_NCFEAT], z[3], m, sum;
+	double ns = r->nsent > 0 ? r->nsent : 1;
+	int k, c;
+	tone_features(p, r, f); /* the first eight are shared */
+	f[8] = r->sd;
+	f[9] = log1p((double)r->nwords) / 5.0;
+	f[10] = r->nnegators / ns;
+	f[11] = r->ncontrasts / ns;
+	f[12] = fabs(f[0]);
+	f[13] = (r->pos + r->neg) / ns;
+	f[14] = (r->npos == 0 && r->nneg == 0) ? 1.0 : 0.0;
+	f[15] = r->nexcl / ns;
+	f[16] = 1.0;
+	for (c = 0; c < 2; c++) {
+		double a = 0;
+		for (k = 0; k < TONE_NCFEAT; k++)
+			a += p->cw[titled][c][k] * f[k];
+		if (titled || p->words_untitled)
+			a += r->cls[c] / ns;
+		z[c == 0 ? 0 : 2] = a;
+	}
+	z[1] = 0;
+	m = fmax(z[0], fmax(z[1], z[2]));
+	sum = 0;
+	for (k = 0; k < 3; k++)
+		sum += (prob[k] = exp(z[k] - m));
+	for (k = 0; k < 3; k++)
+		prob[k] /= sum;
+}
+
 /* Emit one tone label, the value, the GDELT-style numbers and the evidence for doc.
  * Scratch memory only; the state is read-only (thread-safe). */
 static int tone_classify(const void *state, const struct nt_doc *doc, struct nt_sink *sink,
                          struct nt_error *err)
 {
+	static const char *const names[3] = {"negative", "neutral", "positive"};
 	const struct tone_state *s = state;
 	const struct nt_host *h = s->host;
 	const struct tone_params *p = &s->p;
 	struct tone_result r;
-	double *vals, *sent_sum, conf, margin, nw, lo, hi;
-	int *sent_excl;
-	unsigned char *sent_used;
-	const char *label;
-	int idx, k;
-	size_t nsent = doc->nsentences ? doc->nsentences : 1, i;
-	size_t nt = doc->ntokens ? doc->ntokens : 1;
+	struct tone_hit *hits;
+	double conf, nw;
+	int idx, k, cl, titled = doc->zones[NT_ZONE_TITLE].ntokens > 0;
 
-	vals = h->scratch(sink, nt * sizeof *vals);
-	sent_sum = h->scratch(sink, nsent * sizeof *sent_sum);
-	sent_excl = h->scratch(sink, nsent * sizeof *sent_excl);
-	sent_used = h->scratch(sink, nsent);
-	if (!vals || !sent_sum || !sent_excl || !sent_used)
+	hits = h->scratch(sink, (doc->ntokens ? doc->ntokens : 1) * sizeof *hits);
+	if (!hits)
 		return tone_set_err(err, NT_ENOMEM, "tone: out of scratch memory");
-	tone_score(s, doc, vals, sent_sum, sent_excl, sent_used, &r);
+	tone_score(s, doc, hits, &r);
 	r.value = tone_value(p, &r);
 
-	if (doc->zones[NT_ZONE_TITLE].ntokens > 0) {
-		lo = p->thr_neg;
-		hi = p->thr_pos;
+	if (p->has_cls) {
+		double prob[3];
+		tone_decide(p, &r, titled, prob);
+		cl = prob[0] >= prob[1] && prob[0] >= prob[2] ? 0 : prob[2] > prob[1] ? 2 : 1;
+		conf = prob[cl];
 	} else {
-		lo = p->thr_neg_u;
-		hi = p->thr_pos_u;
+		double lo = titled ? p->thr_neg : p->thr_neg_u, hi = titled ? p->thr_pos : p->thr_pos_u, margin;
+		if (r.value <= lo) {
+			cl = 0;
+			margin = lo - r.value;
+		} else if (r.value >= hi) {
+			cl = 2;
+			margin = r.value - hi;
+		} else {
+			cl = 1;
+			margin = fmin(r.value - lo, hi - r.value);
+		}
+		/* confidence: 0.5 at a class boundary, towards 1 with the distance from it */
+		conf = 0.5 + 0.5 * tanh(8.0 * margin);
 	}
-	if (r.value <= lo) {
-		label = "negative";
-		margin = lo - r.value;
-	} else if (r.value >= hi) {
-		label = "positive";
-		margin = r.value - hi;
-	} else {
-		label = "neutral";
-		margin = fmin(r.value - lo, hi - r.value);
-	}
-	/* confidence: 0.5 at a class boundary, towards 1 with the distance from it */
-	conf = 0.5 + 0.5 * tanh(8.0 * margin);
-	idx = h->emit_label(sink, s->facet, label, conf);
+	idx = h->emit_label(sink, s->facet, names[cl], conf);
 	if (idx < 0)
 		return tone_set_err(err, idx, "tone: emit_label failed");
 	nw = r.nwords > 0 ? r.nwords : 1;
@@ -859,26 +1099,28 @@ static int tone_classify(const void *state, const struct nt_doc *doc, struct nt_
 	h->emit_number(sink, s->facet, "word_count", r.nwords);
 	h->emit_number(sink, s->facet, "sentence_stddev", r.sd);
 
-	/* evidence: the tokens with the largest |contribution|, in the direction of the label */
+	/* evidence: the hits with the largest |contribution| (a small sorted array) */
 	if (s->evidence > 0) {
-		size_t best[TONE_MAX_EVIDENCE];
+		size_t best[TONE_MAX_EVIDENCE], i;
+		float bv[TONE_MAX_EVIDENCE];
 		int nb = 0;
-		for (i = 0; i < doc->ntokens; i++) {
-			double a = fabs(vals[i]);
+		for (i = 0; i < r.nhits; i++) {
+			float a = fabsf(hits[i].v);
 			int pos;
-			if (a == 0)
-				continue;
 			if (nb < s->evidence)
 				nb++;
-			else if (a <= fabs(vals[best[nb - 1]]))
+			else if (a <= bv[nb - 1])
 				continue;
-			for (pos = nb - 1; pos > 0 && fabs(vals[best[pos - 1]]) < a; pos--)
+			for (pos = nb - 1; pos > 0 && bv[pos - 1] < a; pos--) {
 				best[pos] = best[pos - 1];
+				bv[pos] = bv[pos - 1];
+			}
 			best[pos] = i;
+			bv[pos] = a;
 		}
 		for (k = 0; k < nb; k++) {
-			const struct nt_token *t = &doc->tokens[best[k]];
-			h->emit_evidence(sink, idx, t->src, t->start, t->end, vals[best[k]]);
+			const struct nt_token *t = &doc->tokens[hits[best[k]].tok];
+			h->emit_evidence(sink, idx, t->src, t->start, t->end, hits[best[k]].v);
 		}
 	}
 	return NT_OK;
@@ -887,8 +1129,9 @@ static int tone_classify(const void *state, const struct nt_doc *doc, struct nt_
 static const struct nt_plugin tone_plugin = {
 	NT_PLUGIN_HEADER,
 	.name = "tone",
-	.version = "1.0.0",
-	.description = "news tone: lexicon and rules (negation, contrast, boosters, emphasis) with a learned correction",
+	.version = "1.1.0",
+	.description = "news tone: lexicon and rules (negation, contrast, boosters, emphasis) with a learned "
+	               "correction and 3-class decision",
 	.facets = tone_facets,
 	.options = tone_options,
 	.config_size = sizeof(struct tone_config),

@@ -311,3 +311,18 @@ def features(f, alpha=15.0):
 
 FEATURE_NAMES = ["comp", "pos_per_sent", "neg_per_sent", "pos_share", "neg_share",
                  "npos8", "nneg8", "mean_sent_comp", "bias"]
+
+
+CLASS_FEATURE_NAMES = ["comp", "pos_per_sent", "neg_per_sent", "pos_share", "neg_share", "npos8", "nneg8",
+                       "mean_sent_comp", "sent_sd", "log_words", "negators_per_sent",
+                       "contrasts_per_sent", "abs_comp", "polarity_per_sent", "no_sentiment",
+                       "excl_per_sent", "bias"]
+
+
+def class_features(f, alpha=15.0):
+    """The 3-class decision's inputs from score() output (same order as tone_decide() in tone.c)."""
+    x = features(f, alpha)[:-1]
+    ns = max(f["nsent"], 1)
+    return x + [f["sd"], math.log1p(f["nwords"]) / 5.0, f["n_neg"] / ns, f["n_contrast"] / ns,
+                abs(x[0]), (f["pos"] + f["neg"]) / ns, 1.0 if f["npos"] == 0 and f["nneg"] == 0 else 0.0,
+                f["excl"] / ns, 1.0]
