@@ -861,6 +861,24 @@ static size_t line_end(const char *s, size_t n, size_t p)
 	return q ? (size_t)(q - s) : n;
 }
 
+/* The start of the line that ends at e: just after the last '\n' before e, or 0.
+ * Eight bytes at a time, then bytewise. */
+static size_t line_start(const char *s, size_t e)
+{
+	size_t a = e;
+	while (a >= 8) {
+		uint64_t w;
+		memcpy(&w, s + a - 8, 8);
+		w ^= 0x0a0a0a0a0a0a0a0aULL; /* a '\n' byte becomes zero */
+		if ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL)
+			break;
+		a -= 8;
+	}
+	while (a > 0 && s[a - 1] != '\n')
+		a--;
+	return a;
+}
+
 static int is_blank(const char *s, size_t a, size_t e)
 {
 	for (size_t i = a; i < e; i++)
@@ -876,24 +894,28 @@ static const char *const trailer_markers[] = {"related", "read more", "sign up",
 	"you may also like", "advertisement", "top stories", "more stories", "latest news"};
 #define N_MARKERS (sizeof trailer_markers / sizeof trailer_markers[0])
 static unsigned char marker_len[N_MARKERS];
-static uint32_t marker_first[256]; /* bit k: marker k starts with this (lower-case) byte */
+static uint32_t marker_char[3][256]; /* bit k of [j][c]: byte j of marker k is c (lower case) */
 
 static void init_markers(void)
 {
 	for (size_t k = 0; k < N_MARKERS; k++) {
 		marker_len[k] = (unsigned char)strlen(trailer_markers[k]);
-		marker_first[(unsigned char)trailer_markers[k][0]] |= (uint32_t)1 << k;
+		for (int j = 0; j < 3; j++) /* every marker has at least 3 bytes */
+			marker_char[j][(unsigned char)trailer_markers[k][j]] |= (uint32_t)1 << k;
 	}
 }
 
 /* Does s[a, e) (at most 120 bytes) contain a trailer marker, case-insensitively? One
- * pass: only the markers whose first letter is here are compared. */
+ * pass: only the markers whose first three letters are here are compared (s is the
+ * text copy, readable 2 bytes past e). */
 static int is_trailer_marker(const char *s, size_t a, size_t e)
 {
 	if (e - a > 120)
 		return 0;
 	for (size_t i = a; i < e; i++) {
-		uint32_t m = marker_first[lower_tab[(unsigned char)s[i]]];
+		uint32_t m = marker_char[0][lower_tab[(unsigned char)s[i]]] &
+		             marker_char[1][lower_tab[(unsigned char)s[i + 1]]] &
+		             marker_char[2][lower_tab[(unsigned char)s[i + 2]]];
 		while (m) {
 			unsigned k = (unsigned)__builtin_ctz(m);
 			size_t len = marker_len[k], j = 1;
@@ -959,9 +981,7 @@ static void find_zones(struct tokctx *t, int title_in_text)
 	size_t tr = n, e = n, headlines = 0;
 	int marker = 0;
 	while (e > t->lead_end) {
-		size_t a = e;
-		while (a > 0 && s[a - 1] != '\n')
-			a--;
+		size_t a = line_start(s, e);
 		if (a < t->lead_end)
 			break;
 		if (is_blank(s, a, e)) {
