@@ -112,7 +112,10 @@ struct rg_state {
 	                                 bit 1 = the first word of a multi-word phrase */
 	struct rg_cue *cues;
 	size_t ncues;
-	struct rg_map cuewords;       /* cue word hash -> 1 */
+	struct rg_map cuewords;       /* cue word hash -> its first cue (index in cues) */
+	int32_t *cue_next_word;       /* per cue: the next cue with the same word, or -1 */
+	int32_t *cue_next_entry;      /* per cue: the next cue of the same phrase, or -1 */
+	int32_t *cue_head;            /* per entry: its first cue, or -1 */
 	uint64_t cuefilter[64];       /* 4096-bit filter of the cue words (no false negatives) */
 	char codes[RG_MAX_COUNTRIES][3];
 	int16_t code_index[26 * 26];  /* "AA".."ZZ" -> country index or -1 */
@@ -820,10 +823,23 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 			rg_err(err, NT_ENOMEM, "%s: out of memory", path);
 			return NT_ENOMEM;
 		}
-		for (size_t i = 0; i < st->ncues; i++) {
+		st->cue_next_word = malloc((st->ncues + 1) * sizeof *st->cue_next_word);
+		st->cue_next_entry = malloc((st->ncues + 1) * sizeof *st->cue_next_entry);
+		st->cue_head = malloc((st->nentries + 1) * sizeof *st->cue_head);
+		if (st->cue_next_word == NULL || st->cue_next_entry == NULL || st->cue_head == NULL) {
+			rg_err(err, NT_ENOMEM, "%s: out of memory", path);
+			return NT_ENOMEM;
+		}
+		for (size_t e = 0; e < st->nentries; e++)
+			st->cue_head[e] = -1;
+		/* chains in ascending cue order: built from the last cue back */
+		for (size_t i = st->ncues; i-- > 0;) {
 			size_t s = rg_map_find(&st->cuewords, st->cues[i].hash);
+			st->cue_next_word[i] = st->cuewords.vals[s]; /* -1 when new */
 			st->cuewords.keys[s] = st->cues[i].hash;
-			st->cuewords.vals[s] = 1;
+			st->cuewords.vals[s] = (int32_t)i;
+			st->cue_next_entry[i] = st->cue_head[st->cues[i].entry];
+			st->cue_head[st->cues[i].entry] = (int32_t)i;
 			st->cuefilter[(st->cues[i].hash >> 40) & 63] |= (uint64_t)1 << ((st->cues[i].hash >> 46) & 63);
 		}
 	}
@@ -958,19 +974,21 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 	    ((en->flags & RG_F_PERSON) || placeish))
 		return 0.0;   /* "Mr. Jordan" */
 
-	/* title-case and all-caps headlines are computed only when a rule needs them */
-	int capsy = ((en->flags & (RG_F_PERSON | RG_F_WORD)) || (placeish && en->ntok == 1)) ?
-	            rg_capsy(cx, first, last) : 0;
+	/* title-case and all-caps headlines: computed only when a rule needs them, and then
+	 * only when the rule's other conditions hold (CAPSY() is evaluated last) */
+	int capsy = -1;
+	const int capsy_used = (en->flags & (RG_F_PERSON | RG_F_WORD)) || (placeish && en->ntok == 1);
+#define CAPSY() (capsy < 0 ? (capsy = capsy_used ? rg_capsy(cx, first, last) : 0) : capsy)
 
 	/* "Michael Jordan", "Paris Hilton", "Jordan Peterson": a capitalised name next to it */
-	if (!capsy && en->ntok == 1 && ((en->flags & RG_F_PERSON) || placeish)) {
+	if (en->ntok == 1 && ((en->flags & RG_F_PERSON) || placeish)) {
 		if (pv && rg_inner_cap(doc, first - 1) && !rg_in(st, RG_WS_QUALIFIER, pv->hash) &&
-		    !rg_is_firstword(st, pv->hash))
+		    !rg_is_firstword(st, pv->hash) && !CAPSY())
 			return 0.0;
 	}
-	if (!capsy && (en->flags & RG_F_PERSON)) {
+	if (en->flags & RG_F_PERSON) {
 		if (nx && rg_inner_cap(doc, last + 1) && !(nx->flags & NT_TOK_UPPER) &&
-		    !rg_in(st, RG_WS_INSTITUTION, nx->hash) && !rg_is_firstword(st, nx->hash))
+		    !rg_in(st, RG_WS_INSTITUTION, nx->hash) && !rg_is_firstword(st, nx->hash) && !CAPSY())
 			return 0.0;
 	}
 
@@ -991,7 +1009,7 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 		} else {
 			if (pv && (pv->flags & NT_TOK_WORD) && rg_in(st, RG_WS_DETERMINER, pv->hash))
 				return 0.0;
-			if (capsy || (t->flags & NT_TOK_SENT_START))
+			if ((t->flags & NT_TOK_SENT_START) || CAPSY())
 				f *= 0.6;
 		}
 	}
@@ -1004,8 +1022,9 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 	    rg_in(st, RG_WS_ORGSUFFIX, nx->hash))
 		f *= (placeish || en->kind == RG_METONYM) ? 0.2 : 0.6;
 	/* a person-name country in a headline of capitalised words is weaker evidence */
-	if ((en->flags & RG_F_PERSON) && capsy)
+	if ((en->flags & RG_F_PERSON) && CAPSY())
 		f *= 0.8;
+#undef CAPSY
 	return f;
 }
 
@@ -1290,11 +1309,9 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 				}
 				for (size_t w = 0; w < ncw; w++) {
 					size_t i = cand[w];
-					if (rg_map_get(&st->cuewords, doc->tokens[i].hash) < 0)
-						continue;
-					for (size_t c = 0; c < st->ncues; c++)
-						if (st->cues[c].hash == doc->tokens[i].hash)
-							cuehit[c] = 1;
+					for (int32_t u = rg_map_get(&st->cuewords, doc->tokens[i].hash); u >= 0;
+					     u = st->cue_next_word[u])
+						cuehit[u] = 1;
 				}
 			}
 		}
@@ -1313,9 +1330,8 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 				if (en->kind <= RG_DEMONYM)
 					s += support[c] > 3.0 ? 3.0 : support[c];
 				if (cuehit != NULL)
-					for (size_t u = 0; u < st->ncues; u++)
-						if (cuehit[u] && st->cues[u].entry == (uint32_t)m->entry &&
-						    st->cues[u].code == c)
+					for (int32_t u = st->cue_head[m->entry]; u >= 0; u = st->cue_next_entry[u])
+						if (cuehit[u] && st->cues[u].code == c)
 							s += 1.0;
 				if (s > best) {
 					best = s;
@@ -1441,6 +1457,9 @@ static void rg_close(void *state)
 	free(st->entries);
 	free(st->toks);
 	free(st->cues);
+	free(st->cue_next_word);
+	free(st->cue_next_entry);
+	free(st->cue_head);
 	rg_map_free(&st->first);
 	rg_map_free(&st->pairs);
 	rg_map_free(&st->firstwords);
