@@ -4,6 +4,7 @@
 Usage (from the repository root, after building in BUILD):
     python3 tests/bench/tone_eval.py --newstag BUILD/core/newstag [--plugin-dir BUILD/plugins/tone]
            [--models models] [--data ../shared/data] [--speed]
+           [--compare-plugin-dir OLDBUILD/plugins/tone --compare-models OLDMODELS --compare-name NAME]
 
 What it prints:
   1. NYT editorial snippets of RESERVED articles (VADER ground truth, ids 'A_S' with A % 5 == 0,
@@ -99,8 +100,9 @@ class Baseline:
         return "positive" if s > 0 else ("negative" if s < 0 else "neutral")
 
 
-def run_newstag(args, items, config):
-    """items: [(id, title or None, text)] -> {id: tone facet object}."""
+def run_newstag(args, items, config, plugin_dirs=None, models=None):
+    """items: [(id, title or None, text)] -> {id: tone facet object}. plugin_dirs and models
+    default to --plugin-dir and --models."""
     with tempfile.TemporaryDirectory() as td:
         inp = os.path.join(td, "in.jsonl")
         out = os.path.join(td, "out.jsonl")
@@ -113,8 +115,8 @@ def run_newstag(args, items, config):
                 if title:
                     o["title"] = title
                 f.write(json.dumps(o) + "\n")
-        cmd = [args.newstag, "batch", "-q", "--config", cfg, "--models", args.models, "-o", out, inp]
-        for d in args.plugin_dir:
+        cmd = [args.newstag, "batch", "-q", "--config", cfg, "--models", models or args.models, "-o", out, inp]
+        for d in (plugin_dirs if plugin_dirs is not None else args.plugin_dir):
             cmd[2:2] = ["--plugin-dir", d]
         t0 = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, text=True)
@@ -168,6 +170,11 @@ def eval_nyt(args, vader, base):
     bv = [base.score(t) for _, _, _, t in rows]
     print("NYT editorial snippets, reserved articles (A %% 5 == 0): %d snippets" % len(rows))
     report("newstag tone", gold_r, gold_c, nv, nc)
+    if args.compare_plugin_dir:
+        res2, _ = run_newstag(args, [(i, None, t) for i, _, _, t in rows], TONE_ONLY, [args.compare_plugin_dir],
+                              args.compare_models)
+        report(args.compare_name, gold_r, gold_c, [res2[i]["value"] for i, _, _, _ in rows],
+               [tone_label(res2[i]) for i, _, _, _ in rows])
     report("VADER compound (re-implemented)", gold_r, gold_c, vv, [vader_class(v) for v in vv])
     report("baseline: sign of lexicon sum", gold_r, gold_c, bv, [Baseline.cls(v) for v in bv])
 
@@ -209,6 +216,10 @@ def eval_news(args, vader, base, name, items, texts):
     print("%s: %d items (negative %d, neutral %d, positive %d)" % (name, len(items), counts["negative"],
                                                                    counts["neutral"], counts["positive"]))
     report("newstag tone", None, gold, None, nc)
+    if args.compare_plugin_dir:
+        res2, _ = run_newstag(args, [(str(i), texts[i][0], texts[i][1]) for i, _ in items], TONE_ONLY,
+                              [args.compare_plugin_dir], args.compare_models)
+        report(args.compare_name, None, gold, None, [tone_label(res2[k]) for k in ids])
     report("VADER compound (re-implemented)", None, gold, None, [vader_class(v) for v in vv])
     report("baseline: sign of lexicon sum", None, gold, None, [Baseline.cls(v) for v in bv])
 
@@ -257,6 +268,10 @@ def main():
     ap.add_argument("--models", default=os.path.join(ROOT, "models"))
     ap.add_argument("--data", default=os.path.normpath(os.path.join(ROOT, "..", "shared", "data")))
     ap.add_argument("--speed", action="store_true")
+    ap.add_argument("--compare-plugin-dir", help="also run another build of the tone plugin (e.g. an earlier "
+                    "version) on the same items")
+    ap.add_argument("--compare-models", help="models directory for --compare-plugin-dir (default --models)")
+    ap.add_argument("--compare-name", default="earlier tone (--compare-plugin-dir)")
     ap.add_argument("--repeat", type=int, default=4, help="copies of the items in the speed run")
     args = ap.parse_args()
     if not os.path.isdir(args.data):
