@@ -193,5 +193,33 @@ else
 	skipped "tag: endless stdin" "no python3"
 fi
 
+# ---------------------------------------------------------------- train killed half-way
+# A model directory written by train is complete or absent, never half-written.
+if [ $have_py = 1 ] && command -v timeout >/dev/null 2>&1; then
+	python3 - "$T/train.jsonl" <<'EOF'
+import json, random, sys
+random.seed(3)
+w = {"fruit": "apple banana cherry orchard harvest juice pie grower".split(),
+     "space": "rocket orbit launch satellite astronaut moon capsule mission".split()}
+f = "the a said on today new report people".split()
+with open(sys.argv[1], "w") as o:
+    for i in range(3000):
+        s = "fruit" if i % 2 else "space"
+        t = " ".join(random.choice(w[s] + f) for _ in range(60))
+        o.write(json.dumps({"id": "d%d" % i, "text": t, "labels": {"subject": [s]}}) + "\n")
+EOF
+	timeout -s KILL 1 "$BIN" train --facet subject --data "$T/train.jsonl" --out "$T/model" >/dev/null 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
+		[ -f "$T/model/manifest.json" ] && ok "train: finished within 1 s, model complete" || bad "train: exit 0 without a manifest"
+	elif [ ! -e "$T/model" ]; then
+		ok "train: killed after 1 s (exit $rc) leaves no model directory"
+	else
+		bad "train: killed (exit $rc) left a half-written $T/model"
+	fi
+else
+	skipped "train killed half-way" "no python3 or timeout"
+fi
+
 echo "# hostile: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
