@@ -230,8 +230,7 @@ static int rg_map_init(struct rg_map *m, size_t n)
 	m->vals = malloc(cap * sizeof *m->vals);
 	if (m->keys == NULL || m->vals == NULL)
 		return NT_ENOMEM;
-	for (size_t i = 0; i < cap; i++)
-		m->vals[i] = -1;
+	memset(m->vals, 0xff, cap * sizeof *m->vals); /* every value -1 */
 	m->mask = cap - 1;
 	return NT_OK;
 }
@@ -562,9 +561,8 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 	if (buf == NULL)
 		return err ? err->code : NT_EIO;
 	/* pass 1: count lines to size the arrays */
-	for (const char *q = buf; q < buf + len; q++)
-		if (*q == '\n')
-			cap_e++;
+	for (const char *q = buf; (q = memchr(q, '\n', (size_t)(buf + len - q))) != NULL; q++)
+		cap_e++;
 	cap_e += 2;
 	cap_t = cap_e * 3;
 	st->entries = calloc(cap_e, sizeof *st->entries);
@@ -670,7 +668,8 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 		/* kind */
 		size_t k;
 		for (k = 0; k < RG_NKINDS; k++)
-			if (strlen(rg_kind_names[k]) == fl[2] && memcmp(rg_kind_names[k], f[2], fl[2]) == 0)
+			if (fl[2] > 0 && rg_kind_names[k][0] == f[2][0] &&
+			    strlen(rg_kind_names[k]) == fl[2] && memcmp(rg_kind_names[k], f[2], fl[2]) == 0)
 				break;
 		if (k == RG_NKINDS) {
 			rg_err(err, NT_EFORMAT, "%s:%zu: unknown kind \"%.*s\"", path, line, (int)fl[2], f[2]);
