@@ -38,13 +38,13 @@
 
 /* Kinds of table entries. */
 enum tone_kind {
-	TK_NONE = 0,      /* no role (only the first word of two-word entries) */
-	TK_LEARNED = 1,   /* 'w': only learned weights, no rule role */
-	TK_VALENCE = 2,   /* 'v': a sentiment word; this kind and the ones below have a rule role */
-	TK_NEGATOR = 3,   /* 'n' */
-	TK_BOOSTER = 4,   /* 'b': value = +-0.293 */
-	TK_CONTRAST = 5,  /* 'c': but, however */
-	TK_CONCEDE = 6,   /* 's': although, despite */
+	TK_NONE = 0,
+	TK_VALENCE = 1,   /* 'v': a sentiment word */
+	TK_NEGATOR = 2,   /* 'n' */
+	TK_BOOSTER = 3,   /* 'b': value = +-0.293 */
+	TK_CONTRAST = 4,  /* 'c': but, however */
+	TK_CONCEDE = 5,   /* 's': although, despite */
+	TK_LEARNED = 6,   /* 'w': only learned weights, no rule role */
 	TK_CLAUSE = 7,    /* clause punctuation other than ',' and '!' (added by the plugin) */
 	TK_COMMA = 8,     /* ',' */
 	TK_EXCL = 9       /* '!' */
@@ -697,29 +697,24 @@ struct tone_run {
 	double sum_c, sum_c2;
 };
 
-/* An empty slot: what the scorer's probe gives for a key with no entry. */
-static const struct tone_slot tone_no_slot;
-
-/* The slot of key, or &tone_no_slot: tone_find() with the table in registers and without
- * branches on the common outcomes (the key, or an empty slot, in its home slot or the next);
- * only a longer probe sequence takes the loop. */
-static inline const struct tone_slot *tone_probe(const struct tone_slot *slots, size_t mask, unsigned shift,
-                                                 uint64_t key)
-{
-	size_t i = (size_t)(((key >> 16) * 0x9E3779B97F4A7C15ULL) >> shift);
-	const struct tone_slot *a = &slots[i], *b = &slots[(i + 1) & mask];
-	uint64_t ha = a->head, hb = b->head;
-	int ma = (((ha ^ key) >> 16) == 0) & (ha != 0);
-	int mb = (((hb ^ key) >> 16) == 0) & (hb != 0);
-	if (__builtin_expect(!(ma | mb) & (ha != 0) & (hb != 0), 0)) {
-		for (i = (i + 2) & mask; slots[i].head; i = (i + 1) & mask)
-			if (((slots[i].head ^ key) >> 16) == 0)
-				return &slots[i];
-		return &tone_no_slot;
-	}
-	b = mb ? b : &tone_no_slot;
-	return ma ? a : b;
-}
+/* The slot of key in slots (mask = cap - 1), or NULL; tone_find() with the table in registers. */
+#define TONE_PROBE(out, slots, mask, shift, key)                                                  \
+	do {                                                                                      \
+		uint64_t k_ = (key);                                                              \
+		size_t i_ = (size_t)(((k_ >> 16) * 0x9E3779B97F4A7C15ULL) >> (shift));           \
+		for (;;) {                                                                        \
+			uint64_t hd_ = (slots)[i_].head;                                          \
+			if (((hd_ ^ k_) >> 16) == 0 && hd_) {                                     \
+				(out) = &(slots)[i_];                                             \
+				break;                                                            \
+			}                                                                         \
+			if (!hd_) {                                                               \
+				(out) = NULL;                                                     \
+				break;                                                            \
+			}                                                                         \
+			i_ = (i_ + 1) & (mask);                                                   \
+		}                                                                                 \
+	} while (0)
 
 /* Score the tokens [from, to) of the current sentence. The hot state lives in locals (the
  * stores into hits could alias it otherwise) and goes back into u and r at the end. */
@@ -741,27 +736,13 @@ static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 	for (i = from; i < to; i++) {
 		const struct nt_token *t = &tok[i];
 		const struct tone_slot *uni, *e, *pe;
-		unsigned fl = t->flags, isw = fl & NT_TOK_WORD;
+		unsigned fl = t->flags;
 		int kind;
 		/* the table is larger than the L1 cache: ask for a later token's slot now */
 		size_t ahead = i + TONE_PREFETCH < ntok ? i + TONE_PREFETCH : i;
 		__builtin_prefetch(&slots[(size_t)(((tok[ahead].hash >> 16) * 0x9E3779B97F4A7C15ULL) >> shift)]);
-		e = tone_probe(slots, mask, shift, t->hash);
-		kind = TONE_KIND(e);
-		if (__builtin_expect(kind < TK_VALENCE && prev_idx < 0 && (fl & (NT_TOK_WORD | NT_TOK_PUNCT)), 1)) {
-			/* the common case, without branches: a word with no entry or with learned terms
-			 * only, or punctuation that does not end a clause (no entry: adds zeros) */
-			nwords += (int)isw;
-			allcaps += (int)(isw & (fl >> 4));
-			sw += (int)isw;
-			cw += (int)isw;
-			ql += e->learned;
-			qc0 += e->cls[0];
-			qc1 += e->cls[1];
-			prev_idx = (e->head & TONE_PAIR_HEAD) ? (long)i : -1;
-			continue;
-		}
-		uni = e = (e == &tone_no_slot) ? NULL : e;
+		TONE_PROBE(uni, slots, mask, shift, t->hash);
+		e = uni;
 		if (!(fl & NT_TOK_WORD)) {
 			if (!(fl & NT_TOK_PUNCT)) {
 				prev_idx = -1; /* a number breaks a pair */
@@ -801,13 +782,13 @@ static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 				continue;
 			}
 		} else {
-			pe = tone_probe(slots, mask, shift, tone_pair(tok[prev_idx].hash, t->hash));
+			TONE_PROBE(pe, slots, mask, shift, tone_pair(tok[prev_idx].hash, t->hash));
 			if (uni) {
 				ql += uni->learned;
 				qc0 += uni->cls[0];
 				qc1 += uni->cls[1];
 			}
-			if (TONE_KIND(pe) != TK_NONE) {
+			if (pe && TONE_KIND(pe) != TK_NONE) {
 				/* the pair replaces the previous word's own contribution */
 				if (nhits > u->hs && hits[nhits - 1].tok == (uint32_t)prev_idx)
 					nhits--;
@@ -954,6 +935,9 @@ static int tone_score_pass(const struct tone_state *s, const struct nt_doc *doc,
 		d0 = doc->zones[NT_ZONE_DATELINE].first_token;
 		d1 = d0 + doc->zones[NT_ZONE_DATELINE].ntokens;
 	}
+	/* the first tokens' table slots (the scorer prefetches TONE_PREFETCH tokens ahead) */
+	for (j = 0; j < TONE_PREFETCH && j < doc->ntokens; j++)
+		__builtin_prefetch(&s->slots[(size_t)(((doc->tokens[j].hash >> 16) * 0x9E3779B97F4A7C15ULL) >> s->shift)]);
 	tend = doc->ntokens;
 	if (doc->zones[NT_ZONE_TRAILER].ntokens && doc->zones[NT_ZONE_TRAILER].first_token < tend)
 		tend = doc->zones[NT_ZONE_TRAILER].first_token;
