@@ -11,12 +11,17 @@ Inputs (third-party, NOT in this repository; the script says so and exits 2 when
 Inputs in this repository:
     models/tone/news-overrides.tsv            the team's news vocabulary (overrides the lexicons)
 Outputs:
-    models/tone/lexicon.tsv                   'nttone 1' table: key<TAB>kind<TAB>value
+    models/tone/lexicon.tsv                   'nttone 1' table: key<TAB>kind<TAB>value[<TAB>learned
+                                              [<TAB>negative<TAB>positive]]
     models/tone/correction.txt                'nttone-correction 1': rule parameters, linear
-                                              weights over lexicon features, label thresholds
-The correction is a ridge regression of rating/4 on the features of tonelib.features(), fitted
-here in Python (stdlib only) on the non-reserved NYT snippets; the thresholds maximise 3-class
-macro-F1 on the same non-reserved snippets. Reserved articles (A % 5 == 0) are never read.
+                                              weights over lexicon features, label thresholds,
+                                              the 3-class decision's weights
+The value's correction is a ridge regression of rating/4 (news: -0.4 / 0 / +0.4) on the features
+of tonelib.features() plus per-word terms, fitted here in Python (stdlib only) on the non-reserved
+NYT snippets and labelled news. The label is a 3-class multinomial logistic regression over
+tonelib.class_features() (separate weights for titled and untitled text; per-word terms for titled
+articles), trained on the same rows; --cv prints 4-fold figures of both. Reserved items (NYT
+articles A % 5 == 0, recent-news lines % 4 == 0) are never read.
 """
 import argparse
 import json
