@@ -166,6 +166,20 @@ printf '{"id":"nonl","text":"no newline"}' | "$BIN" batch -q >"$T/out" 2>"$T/err
 	ok "mid-line end: a whole object without a newline is tagged" || bad "no newline" "$T/out"
 printf '' | "$BIN" batch -q >"$T/out" 2>"$T/err" && [ ! -s "$T/out" ] && ok "empty input: no records, exit 0" || bad "empty input" "$T/err"
 
+# ---------------------------------------------------------------- a directory of .txt articles
+mkdir "$T/dir"
+printf 'Title\n\nTalks in Gaza.\n' >"$T/dir/ok.txt"
+printf '  \n\t\n' >"$T/dir/ws.txt"
+if truncate -s 100M "$T/dir/big.txt" 2>/dev/null; then
+	"$BIN" batch -q "$T/dir" >"$T/out" 2>"$T/err"
+	rc=$?
+	line 1 | grep -q '"id":"big.txt","error":{.*"code":"too-large","message":".*big.txt: larger than the limit of 16777216 bytes"' &&
+		line 2 | grep -q '"id":"ok.txt","title":"Title","facets"' && line 3 | grep -q '"id":"ws.txt","error":{.*"code":"empty"' &&
+		[ "$rc" = 1 ] && ok "directory: 100 MB, whitespace-only and good .txt files each get their record" || bad "directory (exit $rc)" "$T/out"
+else
+	skipped "directory with a 100 MB file" "no truncate"
+fi
+
 # ---------------------------------------------------------------- newstag tag
 printf '   \n\t\n  ' >"$T/ws.txt"
 "$BIN" tag "$T/ws.txt" >"$T/out" 2>"$T/err"
