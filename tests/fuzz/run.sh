@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${NT_FUZZ_BUILD:-/tmp/build-fuzz}
 cc=${CC_FUZZ:-clang}
-all="fuzz_docmodel fuzz_config fuzz_batch fuzz_rules fuzz_region fuzz_tone fuzz_topic fuzz_docmodel_msan"
+all="fuzz_docmodel fuzz_config fuzz_jsonout fuzz_batch fuzz_rules fuzz_region fuzz_tone fuzz_topic fuzz_docmodel_msan"
 targets=${*:-$all}
 
 if ! command -v "$cc" >/dev/null 2>&1; then
