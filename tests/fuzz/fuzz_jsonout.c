@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the same tree (order, duplicate keys and exact numbers included) prints the same */
 	char *pa = cJSON_PrintUnformatted(a), *pb = b ? cJSON_PrintUnformatted(b) : NULL;
 	if (!pa || !pb || strcmp(pa, pb) != 0) {
-		fprintf(stderr, "fuzz_jsonout: printed JSON does not round-trip:\n in:  %s\n out: %s\n", pa, s);
+		fprintf(stderr, "fuzz_jsonout: printed JSON does not round-trip:\n in:  %s\n out: %s\n", pa ? pa : "?", s);
 		abort();
 	}
 	cJSON_free(pa);
