@@ -78,6 +78,7 @@ void nt_sink_reset(struct nt_sink *s, const char *instance)
 	s->instance = instance;
 	s->nlabels = s->nev = s->nnumbers = s->nscores = 0;
 	s->overflow = 0;
+	s->last_facet = NULL;
 	nt_arena_reset(&s->arena);
 }
 
@@ -89,15 +90,6 @@ void nt_sink_release(struct nt_sink *s)
 	free(s->scores);
 	nt_arena_free(&s->arena);
 	memset(s, 0, sizeof *s);
-}
-
-static const char *arena_str(struct nt_arena *a, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = nt_arena_alloc(a, n);
-	if (p)
-		memcpy(p, s, n);
-	return p;
 }
 
 static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
@@ -115,22 +107,56 @@ static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
 	return NT_OK;
 }
 
-static int valid_name(const char *s)
+/* FNV-1a of a name, and its length through *len; names are 1..127 bytes, so
+ * *len == 0 or >= 128 means invalid. */
+static uint64_t name_hash(const char *s, size_t *len)
 {
-	return s && *s && strlen(s) < 128;
+	uint64_t h = 1469598103934665603ULL;
+	size_t n = 0;
+	if (s)
+		for (; s[n] && n < 128; n++)
+			h = (h ^ (unsigned char)s[n]) * 1099511628211ULL;
+	*len = n;
+	return h;
+}
+
+/* The arena copy of facet (length n, hash fh): the sink's last facet when equal. */
+static const char *facet_copy(struct nt_sink *s, const char *facet, size_t n, uint64_t fh)
+{
+	if (s->last_facet && s->last_facet_h == fh && strcmp(s->last_facet, facet) == 0)
+		return s->last_facet;
+	char *p = nt_arena_alloc(&s->arena, n + 1);
+	if (p) {
+		memcpy(p, facet, n + 1);
+		s->last_facet = p;
+		s->last_facet_h = fh;
+	}
+	return p;
+}
+
+static const char *name_copy(struct nt_sink *s, const char *name, size_t n)
+{
+	char *p = nt_arena_alloc(&s->arena, n + 1);
+	if (p)
+		memcpy(p, name, n + 1);
+	return p;
 }
 
 static int host_emit_label(struct nt_sink *s, const char *facet, const char *label, double score)
 {
-	if (!valid_name(facet) || !valid_name(label))
+	size_t fl, ll;
+	uint64_t fh = name_hash(facet, &fl), lh = name_hash(label, &ll);
+	if (fl == 0 || fl >= 128 || ll == 0 || ll >= 128)
 		return NT_EINVAL;
+	uint64_t h = fh * 31 ^ lh;
 	if (!(score >= 0.0))
 		score = 0.0; /* NaN and negatives */
 	if (score > 1.0)
 		score = 1.0;
 	/* the same label twice from one plugin keeps the higher score */
 	for (size_t i = 0; i < s->nlabels; i++)
-		if (strcmp(s->labels[i].facet, facet) == 0 && strcmp(s->labels[i].label, label) == 0) {
+		if (s->labels[i].h == h && strcmp(s->labels[i].facet, facet) == 0 &&
+		    strcmp(s->labels[i].label, label) == 0) {
 			if (score > s->labels[i].score)
 				s->labels[i].score = score;
 			return (int)i;
@@ -140,12 +166,13 @@ static int host_emit_label(struct nt_sink *s, const char *facet, const char *lab
 		return NT_ENOMEM;
 	}
 	struct nt_sink_label *l = &s->labels[s->nlabels];
-	l->facet = arena_str(&s->arena, facet);
-	l->label = arena_str(&s->arena, label);
+	l->facet = facet_copy(s, facet, fl, fh);
+	l->label = name_copy(s, label, ll);
 	if (!l->facet || !l->label) {
 		s->overflow = 1;
 		return NT_ENOMEM;
 	}
+	l->h = h;
 	l->score = score;
 	return (int)s->nlabels++;
 }
@@ -172,11 +199,15 @@ static int host_emit_evidence(struct nt_sink *s, int label_idx, int src, uint32_
 static int push_number(struct nt_sink *s, struct nt_sink_number **arr, size_t *n, size_t *cap,
                        const char *facet, const char *key, double v)
 {
-	if (!valid_name(facet) || !valid_name(key))
+	size_t fl, kl;
+	uint64_t fh = name_hash(facet, &fl), kh = name_hash(key, &kl);
+	if (fl == 0 || fl >= 128 || kl == 0 || kl >= 128)
 		return NT_EINVAL;
+	uint64_t h = fh * 31 ^ kh;
 	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*arr)[i].facet, facet) == 0 && strcmp((*arr)[i].key, key) == 0) {
-			(*arr)[i].value = v;
+		if ((*arr)[i].h == h && strcmp((*arr)[i].facet, facet) == 0 &&
+		    strcmp((*arr)[i].key, key) == 0) {
+			(*arr)[i].value = v == v ? v : 0.0;
 			return NT_OK;
 		}
 	if (grow_array((void **)arr, cap, *n + 1, sizeof **arr) != NT_OK) {
@@ -184,12 +215,13 @@ static int push_number(struct nt_sink *s, struct nt_sink_number **arr, size_t *n
 		return NT_ENOMEM;
 	}
 	struct nt_sink_number *x = &(*arr)[*n];
-	x->facet = arena_str(&s->arena, facet);
-	x->key = arena_str(&s->arena, key);
+	x->facet = facet_copy(s, facet, fl, fh);
+	x->key = name_copy(s, key, kl);
 	if (!x->facet || !x->key) {
 		s->overflow = 1;
 		return NT_ENOMEM;
 	}
+	x->h = h;
 	x->value = v == v ? v : 0.0;
 	(*n)++;
 	return NT_OK;

@@ -18,6 +18,7 @@ void nt_arena_free(struct nt_arena *a);
 struct nt_sink_label {
 	const char *facet;   /* arena copy */
 	const char *label;   /* arena copy */
+	uint64_t h;          /* hash of facet and label, to find repeats without strcmp */
 	double score;
 };
 
@@ -31,6 +32,7 @@ struct nt_sink_evidence {
 struct nt_sink_number {
 	const char *facet;
 	const char *key;     /* "value", "positive_share", ... or a label (for scores) */
+	uint64_t h;          /* hash of facet and key */
 	double value;
 };
 
@@ -46,6 +48,8 @@ struct nt_sink {
 	struct nt_sink_number *scores;   /* facet, label (in key), raw score */
 	size_t nscores, scores_cap;
 	int overflow;                    /* an emit failed for lack of memory */
+	const char *last_facet;          /* arena copy of the last facet name seen, reused */
+	uint64_t last_facet_h;
 	struct nt_arena arena;           /* strings and plugin scratch */
 };
 
