@@ -218,9 +218,13 @@ static int add_evidence(const struct nt_facet_plan *f, struct nt_sink *const *si
 		for (size_t i = 0; i < n && kept < NT_MAX_EVIDENCE && rc == NT_OK; i++) {
 			if (i && ev_cmp_pos(&refs[i - 1], &refs[i]) == 0)
 				continue;
-			rc = nt_buf_printf(&b, "%s[%u,%u%s]", kept ? "," : "", (unsigned)refs[i].e->start,
-			                   (unsigned)refs[i].e->end,
-			                   refs[i].e->src == NT_SRC_TITLE ? ",\"title\"" : "");
+			const char *tail = refs[i].e->src == NT_SRC_TITLE ? ",\"title\"]" : "]";
+			if ((kept && nt_buf_append(&b, ",", 1) != NT_OK) || nt_buf_append(&b, "[", 1) != NT_OK ||
+			    nt_buf_append_uint(&b, refs[i].e->start) != NT_OK ||
+			    nt_buf_append(&b, ",", 1) != NT_OK ||
+			    nt_buf_append_uint(&b, refs[i].e->end) != NT_OK ||
+			    nt_buf_append(&b, tail, strlen(tail)) != NT_OK)
+				rc = NT_ENOMEM;
 			kept++;
 		}
 		if (rc == NT_OK)

@@ -69,6 +69,16 @@ int nt_buf_printf(struct nt_buf *b, const char *fmt, ...)
 	return NT_OK;
 }
 
+int nt_buf_append_uint(struct nt_buf *b, unsigned long long u)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return nt_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 void nt_buf_free(struct nt_buf *b)
 {
 	free(b->data);

@@ -28,6 +28,8 @@ int nt_buf_reserve(struct nt_buf *b, size_t n);
 int nt_buf_append(struct nt_buf *b, const void *p, size_t n);
 /* Append a formatted string (NUL kept after len, not counted). NT_OK or NT_ENOMEM. */
 int nt_buf_printf(struct nt_buf *b, const char *fmt, ...) NT_PRINTF(2, 3);
+/* Append the decimal digits of u (no printf). NT_OK or NT_ENOMEM. */
+int nt_buf_append_uint(struct nt_buf *b, unsigned long long u);
 void nt_buf_free(struct nt_buf *b);
 
 /* strdup that returns NULL on NULL input or out of memory. */
