@@ -114,7 +114,7 @@ static uint64_t name_hash(const char *s, size_t *len)
 	uint64_t h = 1469598103934665603ULL;
 	size_t n = 0;
 	if (s)
-		for (; s[n] && n < 128; n++)
+		for (; n < 128 && s[n]; n++)
 			h = (h ^ (unsigned char)s[n]) * 1099511628211ULL;
 	*len = n;
 	return h;
