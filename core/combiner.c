@@ -402,9 +402,17 @@ static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *s
 	/* raw scores of every label, when plugins report them */
 	if (rc == NT_OK && collect(f, sinks, 1, &c, &n) == NT_OK) {
 		if (n) {
+			/* scores combine by the facet policy over the instances that report scores
+			 * for this facet (a rules file reports none); within those, a missing
+			 * score counts as 0 */
+			for (size_t k = 0; k < f->ninst; k++) {
+				int reports = 0;
+				for (size_t i = 0; i < n; i++)
+					reports |= c[i].score[k] >= 0;
+				alive[k] = alive[k] && reports;
+			}
 			cJSON *sc = cJSON_AddObjectToObject(fo, "scores");
 			for (size_t i = 0; sc && i < n; i++) {
-				/* scores use the facet policy too, but a missing score counts as 0 */
 				for (size_t k = 0; k < f->ninst; k++)
 					if (alive[k] && c[i].score[k] < 0)
 						c[i].score[k] = 0;

@@ -181,6 +181,18 @@ START_TEST(test_scores_and_numbers)
 }
 END_TEST
 
+START_TEST(test_scores_only_from_reporting_instances)
+{
+	plan("{\"policy\": \"weighted\", \"weights\": {\"a\": 0.7, \"b\": 0.3}, \"threshold\": 0}");
+	H->emit_score(&sinks[0], "topic", "me", 0.6);
+	H->emit_label(&sinks[1], "topic", "me", 0.9); /* b reports labels, no scores */
+	cJSON *o = run();
+	const cJSON *t = cJSON_GetObjectItem(o, "topic");
+	ck_assert_double_eq_tol(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "scores"), "me")->valuedouble, 0.6, 1e-9);
+	cJSON_Delete(o);
+}
+END_TEST
+
 START_TEST(test_bad_weight_name)
 {
 	const char *j = "{\"pipeline\": [{\"plugin\": \"a\"}], \"facets\": {\"topic\": {\"weights\": {\"zz\": 1}}}}";
@@ -215,6 +227,7 @@ static Suite *combiner_suite(void)
 	tcase_add_test(tc, test_label_threshold_topk_single_order);
 	tcase_add_test(tc, test_evidence_merged_and_explained);
 	tcase_add_test(tc, test_scores_and_numbers);
+	tcase_add_test(tc, test_scores_only_from_reporting_instances);
 	tcase_add_test(tc, test_bad_weight_name);
 	tcase_add_test(tc, test_scores_clamped);
 	suite_add_tcase(s, tc);
