@@ -157,10 +157,10 @@ static int add_terms(struct rules_state *s, const cJSON *obj, size_t rule, int c
 		tm->weight = t->valuedouble;
 		tm->rule = rule;
 		tm->case_sensitive = cs;
+		s->nterms++; /* counted before the split, so rules_close() frees its words on error */
 		if (cs && split_words(t->string, tm->words, RULES_MAX_TERM_TOKENS) != n)
 			return rerr(err, NT_EFORMAT, "%s: rule %zu: case-sensitive term \"%s\" splits unlike the document tokenizer",
 			            path, rule, t->string);
-		s->nterms++;
 	}
 	return NT_OK;
 }
