@@ -284,14 +284,49 @@ static int tone_fixed(double x, double unit, int16_t *out)
 	return 0;
 }
 
-/* Parse up to max tab-separated numbers after p (p at a tab or the end); returns how many or
- * -1 on a malformed number. */
-static int tone_parse_cols(const char *p, double *out, int max)
+/* Parse the number at s like tone_parse_num, faster for plain decimals ([-+]digits[.digits],
+ * at most 18 digits, no exponent): the mantissa as an integer over a power of ten (correctly
+ * rounded). Values read this way only feed tone_fixed, which quantizes them; the quantized
+ * results on the shipped lexicon are the same as with tone_parse_num. Anything else goes to
+ * tone_parse_num. */
+static int tone_parse_lexnum(const char *s, double *out, const char **end)
+{
+	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	                             1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+	const char *q = s;
+	uint64_t mant = 0;
+	int neg = 0, nd = 0, frac = 0;
+	if (*q == '-' || *q == '+')
+		neg = *q++ == '-';
+	while (*q >= '0' && *q <= '9' && nd < 19) {
+		mant = mant * 10 + (uint64_t)(*q++ - '0');
+		nd++;
+	}
+	if (*q == '.') {
+		q++;
+		while (*q >= '0' && *q <= '9' && nd < 19) {
+			mant = mant * 10 + (uint64_t)(*q++ - '0');
+			nd++;
+			frac++;
+		}
+	}
+	if (!nd || nd > 18 || (*q >= '0' && *q <= '9') || *q == 'e' || *q == 'E' || (mant >> 53))
+		return tone_parse_num(s, out, end);
+	double v = (double)mant / p10[frac];
+	*out = neg ? -v : v;
+	if (end)
+		*end = q;
+	return 0;
+}
+
+/* Parse up to max tab-separated numbers after p (p at a tab or the end) with
+ * tone_parse_lexnum; returns how many or -1 on a malformed number. */
+static int tone_parse_lexcols(const char *p, double *out, int max)
 {
 	int n = 0;
 	const char *end;
 	while (*p == '\t') {
-		if (n == max || tone_parse_num(p + 1, &out[n], &end) != 0 || (*end && *end != '\t' && *end != '\r'))
+		if (n == max || tone_parse_lexnum(p + 1, &out[n], &end) != 0 || (*end && *end != '\t' && *end != '\r'))
 			return -1;
 		n++;
 		p = end;
@@ -299,18 +334,87 @@ static int tone_parse_cols(const char *p, double *out, int max)
 	return (*p == 0 || (*p == '\r' && p[1] == 0)) ? n : -1;
 }
 
+/* The word-token hashes of key[0..len) into h (max 2) when the key is one word or two words
+ * separated by one space, each [a-z][a-z0-9]*: such a word is already in folded form and is one
+ * word token, so its hash is host->hash of its bytes (what fold_hashes gives). Returns the
+ * count, or 0 when the key needs host->fold_hashes. */
+static size_t tone_plain_hashes(const struct nt_host *host, const char *key, size_t len, uint64_t *h)
+{
+	size_t i = 0, n = 0;
+	while (i < len) {
+		size_t b = i;
+		if (n == 2 || !(key[i] >= 'a' && key[i] <= 'z'))
+			return 0;
+		while (i < len && ((key[i] >= 'a' && key[i] <= 'z') || (key[i] >= '0' && key[i] <= '9')))
+			i++;
+		h[n++] = host->hash(key + b, i - b);
+		if (i < len) {
+			if (key[i] != ' ' || i + 1 == len)
+				return 0;
+			i++;
+		}
+	}
+	return n;
+}
+
+/* Read a whole file into a NUL-terminated buffer (*len bytes before the NUL); NULL on error. */
+static char *tone_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	if (!f)
+		return NULL;
+	size_t want = 65536;
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long sz = ftell(f);
+		if (sz > 0)
+			want = (size_t)sz + 2; /* room to see the end of the file in one more read */
+		rewind(f);
+	}
+	for (;;) {
+		if (n + 1 >= cap) {
+			size_t ncap = cap ? cap * 2 : want;
+			char *nb = realloc(buf, ncap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		size_t got = fread(buf + n, 1, cap - 1 - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
 /* Read lexicon.tsv: "nttone 1", then key<TAB>kind<TAB>value[<TAB>learned[<TAB>cneg<TAB>cpos]]
- * lines (the learned columns apply to one-word keys only). */
+ * lines (the learned columns apply to one-word keys only). The file is read whole and parsed
+ * in place; a line may hold at most 1022 bytes. */
 static int tone_load_table(struct tone_state *s, const char *path, struct nt_error *err)
 {
-	FILE *f = fopen(path, "r");
-	char line[1024];
+	size_t len = 0;
+	char *buf = tone_slurp(path, &len), *p, *bend;
 	long ln = 0, nkeys = 0;
 	int rc = NT_OK;
-	if (!f)
+	if (!buf)
 		return tone_set_err(err, NT_EIO, "tone: cannot open lexicon %s", path);
-	while (fgets(line, sizeof line, f)) {
-		char *tab1, *tab2, *nl;
+	p = buf;
+	bend = buf + len;
+	while (p < bend) {
+		char *line = p, *tab1, *tab2, *nl;
 		const char *end;
 		double value = 0, cols[3] = {0, 0, 0};
 		uint64_t h[3];
@@ -319,13 +423,15 @@ static int tone_load_table(struct tone_state *s, const char *path, struct nt_err
 		struct tone_slot *e;
 		int16_t q[4];
 		ln++;
-		nl = strchr(line, '\n');
-		if (!nl && !feof(f)) {
+		nl = memchr(p, '\n', (size_t)(bend - p));
+		if (!nl)
+			nl = bend;
+		if (nl - line >= 1023 || memchr(line, 0, (size_t)(nl - line))) {
 			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: line too long", path, ln);
 			break;
 		}
-		if (nl)
-			*nl = 0;
+		*nl = 0;
+		p = nl + 1;
 		if (ln == 1) {
 			if (strncmp(line, "nttone 1", 8) != 0 || (line[8] && line[8] != ' ' && line[8] != '\r')) {
 				rc = tone_set_err(err, NT_EFORMAT, "%s:1: not a tone lexicon (want 'nttone 1')", path);
@@ -341,11 +447,11 @@ static int tone_load_table(struct tone_state *s, const char *path, struct nt_err
 			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: want key<TAB>kind(v|n|b|c|s|w)<TAB>value", path, ln);
 			break;
 		}
-		if (tone_parse_num(tab2 + 1, &value, &end) != 0 || (*end && *end != '\t' && *end != '\r')) {
+		if (tone_parse_lexnum(tab2 + 1, &value, &end) != 0 || (*end && *end != '\t' && *end != '\r')) {
 			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: bad value", path, ln);
 			break;
 		}
-		ncols = tone_parse_cols(end, cols, 3);
+		ncols = tone_parse_lexcols(end, cols, 3);
 		if (ncols < 0 || ncols == 2) {
 			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: want [learned[<TAB>negative<TAB>positive]] after "
 			                  "the value", path, ln);
@@ -357,7 +463,9 @@ static int tone_load_table(struct tone_state *s, const char *path, struct nt_err
 			                  "weight (|w| <= 3.2767, 4 decimals) out of range", path, ln);
 			break;
 		}
-		nh = s->host->fold_hashes(line, (size_t)(tab1 - line), h, 3);
+		nh = tone_plain_hashes(s->host, line, (size_t)(tab1 - line), h);
+		if (!nh)
+			nh = s->host->fold_hashes(line, (size_t)(tab1 - line), h, 3);
 		if (nh == 1) {
 			if (!(e = tone_get(s, h[0])))
 				goto oom;
@@ -381,9 +489,7 @@ static int tone_load_table(struct tone_state *s, const char *path, struct nt_err
 		rc = tone_set_err(err, NT_ENOMEM, "tone: out of memory reading %s", path);
 		break;
 	}
-	if (rc == NT_OK && ferror(f))
-		rc = tone_set_err(err, NT_EIO, "tone: read error on %s", path);
-	fclose(f);
+	free(buf);
 	if (rc == NT_OK && nkeys == 0)
 		rc = tone_set_err(err, NT_EFORMAT, "%s: no entries", path);
 	return rc;
