@@ -321,8 +321,25 @@ static int rules_open(const struct nt_host *host, const void *config, const char
 		rules_close(s);
 		return rerr(err, NT_ENOTFOUND, "%s: %s", cfg->rules, strerror(e));
 	}
-	char *buf = malloc(RULES_MAX_FILE + 1);
-	size_t n = buf ? fread(buf, 1, RULES_MAX_FILE + 1, f) : 0;
+	/* read in growing chunks: a rule file is usually a few KB, the limit is 32 MiB */
+	size_t cap = 16384, n = 0;
+	char *buf = malloc(cap);
+	while (buf && n <= RULES_MAX_FILE) {
+		if (n == cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
 	int bad = ferror(f);
 	fclose(f);
 	int rc;
