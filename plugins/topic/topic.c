@@ -301,19 +301,75 @@ static int tp_slurp(const char *path, char **data, size_t *len, struct nt_error 
 	return NT_OK;
 }
 
+#ifdef __SIZEOF_INT128__
+/* mant * 10^e10 (mant > 0, -54 <= e10 <= 27) correctly rounded to a double (round half to even),
+ * with 128-bit integers: 10^e10 = 5^e10 * 2^e10 and 5^27 < 2^63. For e10 >= 0 the product
+ * mant * 5^e10 is exact; for e10 < 0, mant is shifted up to bit 126 and divided by 5^-e10,
+ * leaving a quotient of more than 63 bits and a remainder that breaks ties. 0 on success. */
+static int tp_num_exact(uint64_t mant, int e10, double *out)
+{
+	static const uint64_t p5[28] = {
+		1ull, 5ull, 25ull, 125ull, 625ull, 3125ull, 15625ull, 78125ull, 390625ull, 1953125ull,
+		9765625ull, 48828125ull, 244140625ull, 1220703125ull, 6103515625ull, 30517578125ull,
+		152587890625ull, 762939453125ull, 3814697265625ull, 19073486328125ull, 95367431640625ull,
+		476837158203125ull, 2384185791015625ull, 11920928955078125ull, 59604644775390625ull,
+		298023223876953125ull, 1490116119384765625ull, 7450580596923828125ull};
+	unsigned __int128 Q;
+	int sticky = 0, scale;
+	if (!mant || e10 < -54 || e10 > 27)
+		return -1;
+	if (e10 >= 0) {
+		Q = (unsigned __int128)mant * p5[e10];
+		scale = e10;
+	} else {
+		int sh = 63 + __builtin_clzll(mant), k = -e10;
+		unsigned __int128 N = (unsigned __int128)mant << sh;
+		if (k <= 27) {
+			Q = N / p5[k];
+			sticky = N % p5[k] != 0;
+		} else {
+			/* long division in two steps: floor(floor(N 2^62 / 5^27) / 5^(k-27)); the
+			 * first quotient is under 2^65, so it takes 62 more bits from the remainder */
+			unsigned __int128 R = N % p5[27];
+			Q = ((N / p5[27]) << 62) | ((R << 62) / p5[27]);
+			sticky = (R << 62) % p5[27] != 0;
+			sticky |= Q % p5[k - 27] != 0;
+			Q /= p5[k - 27];
+			sh += 62;
+		}
+		scale = e10 - sh;
+	}
+	uint64_t hi = (uint64_t)(Q >> 64), lo = (uint64_t)Q, m;
+	int drop = (hi ? 128 - __builtin_clzll(hi) : 64 - __builtin_clzll(lo)) - 53;
+	if (drop <= 0)
+		m = lo; /* exact (then sticky is 0: e10 >= 0) */
+	else {
+		unsigned __int128 half = (unsigned __int128)1 << (drop - 1);
+		unsigned __int128 rem = Q & ((half << 1) - 1);
+		m = (uint64_t)(Q >> drop);
+		if (rem > half || (rem == half && (sticky || (m & 1))))
+			m++;
+		scale += drop;
+	}
+	*out = ldexp((double)m, scale);
+	return 0;
+}
+#endif
+
 /* Parse a finite double at *p (no leading space); advances *p. 0 on success.
- * Plain decimals with up to 19 significant digits and a small exponent are parsed
- * directly (model files hold hundreds of thousands of them; strtod is the load-time
- * bottleneck); anything else goes to strtod. */
+ * The result is always the correctly rounded value strtod gives. Plain decimals with up to
+ * 19 significant digits and a small exponent are parsed directly (model files hold hundreds
+ * of thousands of them; strtod is the load-time bottleneck):
+ *  - mantissa < 2^53 and |exponent| <= 22: one exact double operation (Clinger's fast path);
+ *  - otherwise, exponent in [-54, 27]: exact 128-bit integer arithmetic (tp_num_exact).
+ * Anything else goes to strtod. */
 static int tp_num(const char **p, double *out)
 {
 	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
 	                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-	const char *s = *p;
-	if (!(*s == '-' || *s == '+' || *s == '.' || isdigit((unsigned char)*s)))
-		return -1;
-	const char *q = s;
+	const unsigned char *s = (const unsigned char *)*p, *q = s;
 	int neg = 0, nd = 0, frac = 0, any = 0;
+	unsigned d;
 	uint64_t mant = 0;
 	if (*q == '-' || *q == '+')
 		neg = *q++ == '-';
@@ -321,11 +377,10 @@ static int tp_num(const char **p, double *out)
 		q++;
 		any = 1;
 	}
-	while (isdigit((unsigned char)*q)) {
-		if (nd < 19)
-			mant = mant * 10 + (uint64_t)(*q - '0');
-		else
+	while ((d = (unsigned)*q - '0') < 10) {
+		if (nd == 19)
 			goto slow;
+		mant = mant * 10 + d;
 		nd++;
 		q++;
 		any = 1;
@@ -338,10 +393,10 @@ static int tp_num(const char **p, double *out)
 				frac++;
 				any = 1;
 			}
-		while (isdigit((unsigned char)*q)) {
-			if (nd >= 19)
+		while ((d = (unsigned)*q - '0') < 10) {
+			if (nd == 19)
 				goto slow;
-			mant = mant * 10 + (uint64_t)(*q - '0');
+			mant = mant * 10 + d;
 			nd++;
 			frac++;
 			q++;
@@ -352,35 +407,44 @@ static int tp_num(const char **p, double *out)
 		return -1;
 	int e10 = 0;
 	if (*q == 'e' || *q == 'E') {
-		const char *r = q + 1;
+		const unsigned char *r = q + 1;
 		int eneg = 0, ev = 0, ed = 0;
 		if (*r == '-' || *r == '+')
 			eneg = *r++ == '-';
-		while (isdigit((unsigned char)*r) && ed < 4) {
-			ev = ev * 10 + (*r++ - '0');
+		while ((d = (unsigned)*r - '0') < 10 && ed < 4) {
+			ev = ev * 10 + (int)d;
+			r++;
 			ed++;
 		}
-		if (!ed || isdigit((unsigned char)*r))
+		if (!ed || isdigit(*r))
 			goto slow;
 		e10 = eneg ? -ev : ev;
 		q = r;
 	}
 	e10 -= frac;
-	if (mant >> 53 || e10 < -22 || e10 > 22)
+	double v;
+	if (!(mant >> 53) && e10 >= -22 && e10 <= 22) {
+		v = (double)mant;
+		v = e10 < 0 ? v / p10[-e10] : v * p10[e10];
+	} else {
+#ifdef __SIZEOF_INT128__
+		if (tp_num_exact(mant, e10, &v))
+			goto slow;
+#else
 		goto slow;
-	double v = (double)mant;
-	v = e10 < 0 ? v / p10[-e10] : v * p10[e10];
+#endif
+	}
 	*out = neg ? -v : v;
-	*p = q;
+	*p = (const char *)q;
 	return 0;
 slow:;
 	char *end;
 	errno = 0;
-	double d = strtod(s, &end);
-	if (end == s || errno == ERANGE || !isfinite(d))
+	double x = strtod((const char *)s, &end);
+	if (end == (const char *)s || errno == ERANGE || !isfinite(x))
 		return -1;
 	*p = end;
-	*out = d;
+	*out = x;
 	return 0;
 }
 
