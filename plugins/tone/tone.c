@@ -284,50 +284,64 @@ static int tone_fixed(double x, double unit, int16_t *out)
 	return 0;
 }
 
-/* Parse the number at s like tone_parse_num, faster for plain decimals ([-+]digits[.digits],
- * at most 18 digits, no exponent): the mantissa as an integer over a power of ten (correctly
- * rounded). Values read this way only feed tone_fixed, which quantizes them; the quantized
- * results on the shipped lexicon are the same as with tone_parse_num. Anything else goes to
- * tone_parse_num. */
-static int tone_parse_lexnum(const char *s, double *out, const char **end)
+/* A lexicon number at s in fixed point: *q = the number in units of 10^-udig, as tone_fixed
+ * gives it, and *range_bad = 1 when tone_fixed rejects it (out of range, or not a multiple of
+ * the unit). Plain decimals ([-+]digits[.digits], at most 6 integer digits and udig decimals)
+ * are converted exactly with integers (the same *q: the double tone_parse_num gives for such
+ * a number is within far less than 1e-3 units of the integer); anything else through
+ * tone_parse_num and tone_fixed as before. Returns -1 on a malformed number, else 0 with *end after it. */
+static int tone_lexfield(const char *s, int udig, double unit, int16_t *q, int *range_bad,
+                         const char **end)
 {
-	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
-	                             1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
-	const char *q = s;
-	uint64_t mant = 0;
-	int neg = 0, nd = 0, frac = 0;
-	if (*q == '-' || *q == '+')
-		neg = *q++ == '-';
-	while (*q >= '0' && *q <= '9' && nd < 19) {
-		mant = mant * 10 + (uint64_t)(*q++ - '0');
-		nd++;
+	static const int64_t p10[] = {1, 10, 100, 1000, 10000};
+	const char *p = s;
+	int64_t mant = 0;
+	int neg = 0, ni = 0, nf = 0;
+	unsigned d;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	while ((d = (unsigned)(unsigned char)*p - '0') < 10 && ni < 7) {
+		mant = mant * 10 + (int64_t)d;
+		ni++;
+		p++;
 	}
-	if (*q == '.') {
-		q++;
-		while (*q >= '0' && *q <= '9' && nd < 19) {
-			mant = mant * 10 + (uint64_t)(*q++ - '0');
-			nd++;
-			frac++;
+	if (*p == '.') {
+		p++;
+		while ((d = (unsigned)(unsigned char)*p - '0') < 10 && nf <= udig) {
+			mant = mant * 10 + (int64_t)d;
+			nf++;
+			p++;
 		}
 	}
-	if (!nd || nd > 18 || (*q >= '0' && *q <= '9') || *q == 'e' || *q == 'E' || (mant >> 53))
-		return tone_parse_num(s, out, end);
-	double v = (double)mant / p10[frac];
-	*out = neg ? -v : v;
-	if (end)
-		*end = q;
+	if (ni + nf > 0 && ni <= 6 && nf <= udig && *p != 'e' && *p != 'E' && *p != '.' &&
+	    !((unsigned)(unsigned char)*p - '0' < 10)) {
+		int64_t v = mant * p10[udig - nf];
+		if (v <= 32767) {
+			*q = (int16_t)(neg ? -v : v);
+			*range_bad = 0;
+			*end = p;
+			return 0;
+		}
+	}
+	double x;
+	if (tone_parse_num(s, &x, end) != 0)
+		return -1;
+	*range_bad = tone_fixed(x, unit, q) != 0;
 	return 0;
 }
 
-/* Parse up to max tab-separated numbers after p (p at a tab or the end) with
- * tone_parse_lexnum; returns how many or -1 on a malformed number. */
-static int tone_parse_lexcols(const char *p, double *out, int max)
+/* Parse up to max tab-separated learned columns (units of TONE_LEARNED_UNIT) after p (p at a
+ * tab or the end) into q with tone_lexfield; *range_bad is set when one is out of range.
+ * Returns how many or -1 on a malformed number. */
+static int tone_parse_lexcols(const char *p, int16_t *q, int *range_bad, int max)
 {
-	int n = 0;
+	int n = 0, rb;
 	const char *end;
 	while (*p == '\t') {
-		if (n == max || tone_parse_lexnum(p + 1, &out[n], &end) != 0 || (*end && *end != '\t' && *end != '\r'))
+		if (n == max || tone_lexfield(p + 1, 4, TONE_LEARNED_UNIT, &q[n], &rb, &end) != 0 ||
+		    (*end && *end != '\t' && *end != '\r'))
 			return -1;
+		*range_bad |= rb;
 		n++;
 		p = end;
 	}
@@ -416,10 +430,9 @@ static int tone_load_table(struct tone_state *s, const char *path, struct nt_err
 	while (p < bend) {
 		char *line = p, *tab1, *tab2, *nl;
 		const char *end;
-		double value = 0, cols[3] = {0, 0, 0};
 		uint64_t h[3];
 		size_t nh;
-		int kind, ncols;
+		int kind, ncols, range_bad = 0;
 		struct tone_slot *e;
 		int16_t q[4];
 		ln++;
@@ -447,18 +460,19 @@ static int tone_load_table(struct tone_state *s, const char *path, struct nt_err
 			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: want key<TAB>kind(v|n|b|c|s|w)<TAB>value", path, ln);
 			break;
 		}
-		if (tone_parse_lexnum(tab2 + 1, &value, &end) != 0 || (*end && *end != '\t' && *end != '\r')) {
+		if (tone_lexfield(tab2 + 1, 3, TONE_VALUE_UNIT, &q[0], &range_bad, &end) != 0 ||
+		    (*end && *end != '\t' && *end != '\r')) {
 			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: bad value", path, ln);
 			break;
 		}
-		ncols = tone_parse_lexcols(end, cols, 3);
+		q[1] = q[2] = q[3] = 0;
+		ncols = tone_parse_lexcols(end, q + 1, &range_bad, 3);
 		if (ncols < 0 || ncols == 2) {
 			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: want [learned[<TAB>negative<TAB>positive]] after "
 			                  "the value", path, ln);
 			break;
 		}
-		if (tone_fixed(value, TONE_VALUE_UNIT, &q[0]) || tone_fixed(cols[0], TONE_LEARNED_UNIT, &q[1]) ||
-		    tone_fixed(cols[1], TONE_LEARNED_UNIT, &q[2]) || tone_fixed(cols[2], TONE_LEARNED_UNIT, &q[3])) {
+		if (range_bad) {
 			rc = tone_set_err(err, NT_EFORMAT, "%s:%ld: value (|v| <= 32.767, 3 decimals) or learned "
 			                  "weight (|w| <= 3.2767, 4 decimals) out of range", path, ln);
 			break;
