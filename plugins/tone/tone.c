@@ -247,6 +247,25 @@ static struct tone_slot *tone_get(struct tone_state *s, uint64_t key)
 	return &s->slots[i];
 }
 
+/* Size the empty table for about want keys (load <= 0.5, at least 4096 slots, as tone_get
+ * would grow it), so that loading does not rehash; tone_get still grows it when needed.
+ * NT_OK or NT_ENOMEM. */
+static int tone_reserve(struct tone_state *s, size_t want)
+{
+	size_t cap = 4096;
+	if (s->n || s->slots)
+		return NT_OK;
+	while (cap < want * 2)
+		cap *= 2;
+	if (!(s->slots = calloc(cap, sizeof *s->slots)))
+		return NT_ENOMEM;
+	s->cap = cap;
+	s->shift = 64;
+	while (((size_t)1 << (64 - s->shift)) < cap)
+		s->shift--;
+	return NT_OK;
+}
+
 /* Set the kind of a slot. */
 static void tone_set_kind(struct tone_slot *sl, int kind)
 {
@@ -427,6 +446,16 @@ static int tone_load_table(struct tone_state *s, const char *path, struct nt_err
 		return tone_set_err(err, NT_EIO, "tone: cannot open lexicon %s", path);
 	p = buf;
 	bend = buf + len;
+	{
+		/* the table's size from the entry lines (and the punctuation keys added later) */
+		size_t nlines = 11;
+		for (const char *c = buf; c < bend && (c = memchr(c, '\n', (size_t)(bend - c))); c++)
+			nlines += c + 1 < bend && c[1] != '#';
+		if (tone_reserve(s, nlines) != NT_OK) {
+			free(buf);
+			return tone_set_err(err, NT_ENOMEM, "tone: out of memory reading %s", path);
+		}
+	}
 	while (p < bend) {
 		char *line = p, *tab1, *tab2, *nl;
 		const char *end;
