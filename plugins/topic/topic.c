@@ -690,7 +690,23 @@ static int tp_load_vocab(struct tp_model *m, const char *path, struct nt_error *
 			              m->nfeat);
 		}
 		uint64_t h = 0;
-		for (int k = 0; k < 16; k++, p++) {
+		int fast = 0;
+		if (end - p >= 16) {
+			/* without branches (which digit or letter comes next is a coin toss for the branch
+			 * predictor): '0'-'9' and 'a'-'f' are (c & 15) + 9 * bit 6 of c */
+			unsigned bad = 0;
+			for (int k = 0; k < 16; k++) {
+				unsigned c = (unsigned char)p[k];
+				bad |= (unsigned)(c - '0' > 9) & (unsigned)(c - 'a' > 5);
+				h = (h << 4) | ((c & 15) + 9 * ((c >> 6) & 1));
+			}
+			if (!bad) {
+				p += 16;
+				fast = 1;
+			} else
+				h = 0; /* the loop below finds the bad digit and reports it */
+		}
+		for (int k = 0; !fast && k < 16; k++, p++) {
 			int c = p < end ? (unsigned char)*p : 0, d;
 			if (c >= '0' && c <= '9')
 				d = c - '0';
