@@ -960,7 +960,8 @@ static void find_zones(struct tokctx *t, int title_in_text)
 	}
 	if (title_in_text && p < n) {
 		size_t e = line_end(s, n, p);
-		if (e < n) {
+		/* a blank line must follow: a lone line at the end of the text is body */
+		if (e + 1 < n) {
 			size_t e2 = line_end(s, n, e + 1);
 			if (is_blank(s, e + 1, e2) && e - p <= 400) {
 				t->title_end = e;

@@ -171,6 +171,13 @@ START_TEST(test_no_title_without_blank_line)
 	const struct nt_doc *d = build("First line of the story\nSecond line of the story.\n", 1);
 	ck_assert_uint_eq(d->zones[NT_ZONE_TITLE].ntokens, 0);
 	ck_assert_uint_eq(d->tokens[0].zone, NT_ZONE_LEAD);
+	/* a one-line article: its line ends the text, no blank line follows */
+	d = build("An orchard harvest.\n", 1);
+	ck_assert_uint_eq(d->zones[NT_ZONE_TITLE].ntokens, 0);
+	ck_assert_uint_eq(d->tokens[0].zone, NT_ZONE_LEAD);
+	/* a title and a blank line, nothing else: a title */
+	d = build("Title only\n\n", 1);
+	ck_assert_uint_eq(d->zones[NT_ZONE_TITLE].ntokens, 2);
 }
 END_TEST
 

@@ -228,6 +228,10 @@ EOF
 		[ -f "$T/model/manifest.json" ] && ok "train: finished within 1 s, model complete" || bad "train: exit 0 without a manifest"
 	elif [ ! -e "$T/model" ]; then
 		ok "train: killed after 1 s (exit $rc) leaves no model directory"
+	elif [ -f "$T/model/manifest.json" ] &&
+		printf 'An orchard harvest.\n' | "$BIN" tag --format jsonl --model "$T/model" - >/dev/null 2>&1; then
+		# killed after the rename that publishes the model: it is complete and loads
+		ok "train: killed (exit $rc) after the model was published: it is complete and loads"
 	else
 		bad "train: killed (exit $rc) left a half-written $T/model"
 	fi
