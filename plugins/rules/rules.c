@@ -324,21 +324,25 @@ static int rules_open(const struct nt_host *host, const void *config, const char
 	/* read in growing chunks: a rule file is usually a few KB, the limit is 32 MiB */
 	size_t cap = 16384, n = 0;
 	char *buf = malloc(cap);
-	while (buf && n <= RULES_MAX_FILE) {
+	int nomem = buf == NULL;
+	while (!nomem && n <= RULES_MAX_FILE) {
 		if (n == cap) {
 			char *nb = realloc(buf, cap * 2);
 			if (!nb) {
-				free(buf);
-				buf = NULL;
+				nomem = 1;
 				break;
 			}
 			buf = nb;
 			cap *= 2;
 		}
-		size_t got = fread(buf + n, 1, cap - n, f);
+		size_t got = fread(&buf[n], 1, cap - n, f);
 		n += got;
 		if (got == 0)
 			break;
+	}
+	if (nomem) {
+		free(buf);
+		buf = NULL;
 	}
 	int bad = ferror(f);
 	fclose(f);
