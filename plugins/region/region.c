@@ -1100,6 +1100,28 @@ static int rg_code_in(const struct rg_entry *en, int code)
 }
 
 /* Classify one document: see the file comment. */
+/* Emit one label of facet with its evidence: the mentions order[e0, e1) of ms, at most
+ * max of them. Returns the label index, or a negative status with err filled. */
+static int rg_emit(const struct nt_host *host, struct nt_sink *sink, const struct nt_doc *doc,
+                   const char *facet, const char *label, double score,
+                   const struct rg_mention *ms, const uint16_t *order, size_t e0, size_t e1,
+                   size_t max, struct nt_error *err)
+{
+	int li = host->emit_label(sink, facet, label, score);
+	if (li < 0) {
+		rg_err(err, li, "cannot emit a label");
+		return li;
+	}
+	if (e1 - e0 > max)
+		e1 = e0 + max;
+	for (size_t x = e0; x < e1; x++) {
+		const struct rg_mention *m = &ms[order[x]];
+		const struct nt_token *a = &doc->tokens[m->first], *b = &doc->tokens[m->last];
+		host->emit_evidence(sink, li, a->src, a->start, b->end, m->weight);
+	}
+	return li;
+}
+
 static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_sink *sink,
                        struct nt_error *err)
 {
@@ -1398,19 +1420,10 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			s = 1.0;
 		if (s < st->min_score)
 			continue;
-		li = host->emit_label(sink, "country", st->codes[c], s);
-		if (li < 0) {
-			rg_err(err, li, "cannot emit a label");
+		li = rg_emit(host, sink, doc, "country", st->codes[c], s, ms, byq, qstart[q], qstart[q + 1],
+		             RG_MAX_EVIDENCE, err);
+		if (li < 0)
 			return li;
-		}
-		size_t e0 = qstart[q], e1 = qstart[q + 1];
-		if (e1 - e0 > RG_MAX_EVIDENCE)
-			e1 = e0 + RG_MAX_EVIDENCE;
-		for (size_t x = e0; x < e1; x++) {
-			const struct rg_mention *m = &ms[byq[x]];
-			const struct nt_token *a = &doc->tokens[m->first], *b = &doc->tokens[m->last];
-			host->emit_evidence(sink, li, a->src, a->start, b->end, m->weight);
-		}
 		if (st->region_of[c] >= 0) {
 			rmass[st->region_of[c]] += mass[q];
 			rmask |= (uint64_t)1 << st->region_of[c];
@@ -1429,19 +1442,10 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		s = (1.0 - exp(-rmass[r] / 2.0)) * (0.4 + 0.6 * rmass[r] / rmax);
 		if (s < st->region_min_score)
 			continue;
-		li = host->emit_label(sink, "region", st->regions[r], s);
-		if (li < 0) {
-			rg_err(err, li, "cannot emit a label");
+		li = rg_emit(host, sink, doc, "region", st->regions[r], s, ms, byr, rstart[r], rstart[r + 1],
+		             RG_MAX_REGION_EVIDENCE, err);
+		if (li < 0)
 			return li;
-		}
-		size_t e0 = rstart[r], e1 = rstart[r + 1];
-		if (e1 - e0 > RG_MAX_REGION_EVIDENCE)
-			e1 = e0 + RG_MAX_REGION_EVIDENCE;
-		for (size_t x = e0; x < e1; x++) {
-			const struct rg_mention *m = &ms[byr[x]];
-			const struct nt_token *a = &doc->tokens[m->first], *b = &doc->tokens[m->last];
-			host->emit_evidence(sink, li, a->src, a->start, b->end, m->weight);
-		}
 	}
 	return NT_OK;
 }
