@@ -1072,14 +1072,88 @@ struct tp_hit {
 	double x;        /* TF-IDF value, L2 normalised */
 };
 
-static int tp_hit_cmp(const void *a, const void *b)
+/* Sort 64-bit keys ascending in place (quicksort, median of three, insertion sort for short
+ * runs; recursion only on the smaller side). No allocation, no comparison callback. */
+static void tp_sort_keys(uint64_t *a, size_t n)
 {
-	const struct tp_hit *x = a, *y = b;
-	if (x->idx != y->idx)
-		return x->idx < y->idx ? -1 : 1;
-	if (x->tok != y->tok)
-		return x->tok < y->tok ? -1 : 1;
-	return x->tok2 < y->tok2 ? -1 : x->tok2 > y->tok2;
+	while (n > 16) {
+		uint64_t x = a[0], y = a[n / 2], z = a[n - 1];
+		uint64_t piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (a[i] < piv)
+				i++;
+			while (a[j] > piv)
+				j--;
+			if (i >= j)
+				break;
+			uint64_t t = a[i];
+			a[i++] = a[j];
+			a[j--] = t;
+		}
+		/* a[0..j] <= piv <= a[j+1..n-1] */
+		if (j + 1 < n - j - 1) {
+			tp_sort_keys(a, j + 1);
+			a += j + 1;
+			n -= j + 1;
+		} else {
+			tp_sort_keys(a + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t v = a[i];
+		size_t k = i;
+		for (; k && a[k - 1] > v; k--)
+			a[k] = a[k - 1];
+		a[k] = v;
+	}
+}
+
+/* Collapse the occurrences of the document into one hit per vocabulary feature, in feature
+ * order: tf sums the occurrence weights in document order, tok/tok2 keep the first occurrence
+ * (occurrences of one feature come out of tp_extract in token order). Uses three scratch
+ * arrays sized by the caller: hits (no entries), keys (no) and a slot table of 2^bits >= 2 no.
+ * Returns the number of hits, or -1 when scratch memory ran out. */
+static long tp_collect_hits(const struct tp_model *m, const struct tp_occ *occ, size_t no, struct tp_hit *hits,
+                            struct nt_sink *sink)
+{
+	const struct nt_host *h = m->host;
+	unsigned bits = 4;
+	while (((size_t)1 << bits) < 2 * no)
+		bits++;
+	size_t cap = (size_t)1 << bits;
+	uint32_t *slot = h->scratch(sink, cap * sizeof *slot);
+	uint64_t *key = h->scratch(sink, (no + 1) * sizeof *key);
+	struct tp_hit *uniq = h->scratch(sink, (no + 1) * sizeof *uniq);
+	if (!slot || !key || !uniq)
+		return -1;
+	memset(slot, 0, cap * sizeof *slot);
+	size_t nu = 0;
+	for (size_t i = 0; i < no; i++) {
+		long idx = tp_lookup(m, occ[i].hash);
+		if (idx < 0)
+			continue;
+		uint32_t u = (uint32_t)idx;
+		size_t s = (size_t)((u * 0x9E3779B1u) >> (32 - bits));
+		while (slot[s] && uniq[slot[s] - 1].idx != u)
+			s = (s + 1) & (cap - 1);
+		if (slot[s]) {
+			uniq[slot[s] - 1].tf += occ[i].weight;
+			continue;
+		}
+		uniq[nu].idx = u;
+		uniq[nu].tf = occ[i].weight;
+		uniq[nu].tok = occ[i].tok;
+		uniq[nu].tok2 = occ[i].tok2;
+		key[nu] = (uint64_t)u << 32 | nu;
+		nu++;
+		slot[s] = (uint32_t)nu;
+	}
+	tp_sort_keys(key, nu);
+	for (size_t i = 0; i < nu; i++)
+		hits[i] = uniq[(uint32_t)key[i]];
+	return (long)nu;
 }
 
 /* Evidence candidate: contribution of one feature to a label. */
@@ -1115,26 +1189,10 @@ static int tp_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		if (!occ || !hits)
 			return tp_err(err, NT_ENOMEM, "out of memory");
 		size_t no = tp_extract(doc, &m->fs, occ);
-		for (size_t i = 0; i < no; i++) {
-			long idx = tp_lookup(m, occ[i].hash);
-			if (idx < 0)
-				continue;
-			hits[nh].idx = (uint32_t)idx;
-			hits[nh].tf = occ[i].weight;
-			hits[nh].tok = occ[i].tok;
-			hits[nh].tok2 = occ[i].tok2;
-			nh++;
-		}
-		qsort(hits, nh, sizeof *hits, tp_hit_cmp);
-		/* aggregate per feature, keeping the first occurrence */
-		size_t k = 0;
-		for (size_t i = 0; i < nh; i++) {
-			if (k && hits[k - 1].idx == hits[i].idx)
-				hits[k - 1].tf += hits[i].tf;
-			else
-				hits[k++] = hits[i];
-		}
-		nh = k;
+		long k = tp_collect_hits(m, occ, no, hits, sink);
+		if (k < 0)
+			return tp_err(err, NT_ENOMEM, "out of memory");
+		nh = (size_t)k;
 	}
 	double norm = 0;
 	for (size_t i = 0; i < nh; i++) {
