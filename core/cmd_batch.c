@@ -129,9 +129,12 @@ struct batch {
 	size_t cap, inflight;
 	unsigned long long next_seq, write_seq;
 	int reading_done;
+	int threaded;          /* 0: -j1, the reader tags and writes each item itself */
 	pthread_mutex_t mu;
-	pthread_cond_t can_read, can_work, can_write;
-	int nworkers_alive;
+	pthread_cond_t can_read, can_work;
+	int reader_waiting;    /* the reader sleeps on can_read until the queue is half empty */
+	int idle_workers;      /* workers sleeping on can_work */
+	int writing;           /* a worker is writing finished items (outside the lock) */
 	/* output */
 	int out_fd;
 	const char *out_name;
@@ -439,62 +442,72 @@ static void item_clear(struct item *it)
 	memset(it, 0, sizeof *it);
 }
 
-/* Write finished items; call with the lock held. */
-static void *writer_main(void *arg)
+/* Write one finished item (its record or error record, or nothing when skipped) and
+ * count it; frees the item's memory. Only one thread writes at a time. */
+static void write_item(struct batch *b, struct item *it)
 {
-	struct batch *b = arg;
-	pthread_mutex_lock(&b->mu);
-	for (;;) {
-		struct item *ready = NULL;
-		for (size_t i = 0; i < b->cap; i++) {
-			struct item *it = &b->slots[i];
-			if (it->state != SLOT_DONE)
-				continue;
-			if (b->ordered && it->seq != b->write_seq)
-				continue;
-			if (!ready || it->seq < ready->seq)
-				ready = it;
-		}
-		if (!ready) {
-			if (b->reading_done && b->inflight == 0)
-				break;
-			if (b->nworkers_alive == 0 && b->inflight > 0 && b->reading_done)
-				break;
-			pthread_cond_wait(&b->can_write, &b->mu);
-			continue;
-		}
-		struct item it = *ready;
-		memset(ready, 0, sizeof *ready);
-		ready->state = SLOT_EMPTY;
-		b->inflight--;
-		b->write_seq++;
-		pthread_cond_broadcast(&b->can_read);
-		pthread_mutex_unlock(&b->mu);
-		if (it.out) {
-			out_line(b, it.out);
-			if (it.is_error)
-				b->errors++;
-			b->articles++;
-		} else {
-			b->skipped++;
-		}
-		b->bytes_in += it.len;
-		if (b->progress) {
-			double t = now_s();
-			if (t - b->last_progress > 0.5) {
-				b->last_progress = t;
-				show_progress(b, 0);
-			}
-		}
-		it.state = SLOT_EMPTY;
-		item_clear(&it);
-		pthread_mutex_lock(&b->mu);
-		if (b->inflight == 0 && !b->ordered)
-			out_flush(b);
+	if (it->out) {
+		out_line(b, it->out);
+		if (it->is_error)
+			b->errors++;
+		b->articles++;
+	} else {
+		b->skipped++;
 	}
-	pthread_mutex_unlock(&b->mu);
-	out_flush(b);
-	return NULL;
+	b->bytes_in += it->len;
+	if (b->progress) {
+		double t = now_s();
+		if (t - b->last_progress > 0.5) {
+			b->last_progress = t;
+			show_progress(b, 0);
+		}
+	}
+	item_clear(it);
+}
+
+/* Write every finished item that may go out now (in input order unless --unordered),
+ * in runs taken out of the queue under the lock and written outside it. Call with the
+ * lock held; returns with it held. If another worker is writing, it picks up what this
+ * one finished before it lets go of the writer role, so nothing is left behind. */
+static void drain(struct batch *b)
+{
+	enum { RUN = 32 };
+	struct item run[RUN];
+	if (b->writing)
+		return;
+	b->writing = 1;
+	for (;;) {
+		size_t n = 0;
+		while (n < RUN) {
+			struct item *ready = NULL;
+			for (size_t i = 0; i < b->cap; i++) {
+				struct item *it = &b->slots[i];
+				if (it->state != SLOT_DONE)
+					continue;
+				if (b->ordered && it->seq != b->write_seq)
+					continue;
+				if (!ready || it->seq < ready->seq)
+					ready = it;
+			}
+			if (!ready)
+				break;
+			run[n++] = *ready;
+			memset(ready, 0, sizeof *ready); /* SLOT_EMPTY */
+			b->inflight--;
+			b->write_seq++;
+		}
+		if (n == 0)
+			break;
+		if (b->reader_waiting && b->inflight <= b->cap / 2)
+			pthread_cond_signal(&b->can_read);
+		pthread_mutex_unlock(&b->mu);
+		for (size_t i = 0; i < n; i++)
+			write_item(b, &run[i]);
+		pthread_mutex_lock(&b->mu);
+	}
+	if (b->inflight == 0 && !b->ordered)
+		out_flush(b);
+	b->writing = 0;
 }
 
 static void *worker_main(void *arg)
@@ -509,7 +522,9 @@ static void *worker_main(void *arg)
 		if (!next) {
 			if (b->reading_done)
 				break;
+			b->idle_workers++;
 			pthread_cond_wait(&b->can_work, &b->mu);
+			b->idle_workers--;
 			continue;
 		}
 		next->state = SLOT_BUSY;
@@ -517,26 +532,32 @@ static void *worker_main(void *arg)
 		process(b, next);
 		pthread_mutex_lock(&b->mu);
 		next->state = SLOT_DONE;
-		pthread_cond_broadcast(&b->can_write);
+		drain(b);
 	}
-	b->nworkers_alive--;
-	pthread_cond_broadcast(&b->can_write);
 	pthread_mutex_unlock(&b->mu);
 	return NULL;
 }
 
-/* Hand one input to the workers (blocks while the queue is full). Takes ownership
- * of data, id, code and msg. */
+/* Hand one input to the workers (blocks while the queue is full), or with -j1 tag and
+ * write it right here. Takes ownership of data, id, code and msg. */
 static void submit(struct batch *b, const char *source, unsigned long long line, char *data,
                    size_t len, int is_file, char *id, const char *code, const char *msg)
 {
-	pthread_mutex_lock(&b->mu);
-	while (b->inflight >= b->cap || (b->ordered && b->next_seq - b->write_seq >= b->cap))
-		pthread_cond_wait(&b->can_read, &b->mu);
-	size_t free_slot = 0; /* inflight < cap: some slot is empty */
-	while (free_slot + 1 < b->cap && b->slots[free_slot].state != SLOT_EMPTY)
-		free_slot++;
-	struct item *it = &b->slots[free_slot];
+	struct item local;
+	struct item *it = &local;
+	if (b->threaded) {
+		pthread_mutex_lock(&b->mu);
+		while (b->inflight >= b->cap || (b->ordered && b->next_seq - b->write_seq >= b->cap)) {
+			b->reader_waiting = 1;
+			pthread_cond_wait(&b->can_read, &b->mu);
+			b->reader_waiting = 0;
+		}
+		size_t free_slot = 0; /* inflight < cap: some slot is empty */
+		while (free_slot + 1 < b->cap && b->slots[free_slot].state != SLOT_EMPTY)
+			free_slot++;
+		it = &b->slots[free_slot];
+	}
+	memset(it, 0, sizeof *it);
 	it->state = SLOT_INPUT;
 	it->seq = b->next_seq++;
 	it->data = data;
@@ -547,8 +568,15 @@ static void submit(struct batch *b, const char *source, unsigned long long line,
 	it->line = line;
 	it->err_code = code ? nt_strdup(code) : NULL;
 	it->err_msg = msg ? nt_strdup(msg) : NULL;
+	if (!b->threaded) {
+		process(b, it);
+		b->write_seq++;
+		write_item(b, it);
+		return;
+	}
 	b->inflight++;
-	pthread_cond_signal(&b->can_work);
+	if (b->idle_workers)
+		pthread_cond_signal(&b->can_work);
 	pthread_mutex_unlock(&b->mu);
 }
 
@@ -921,13 +949,16 @@ int nt_cmd_batch(int argc, char **argv)
 	pthread_mutex_init(&b.mu, NULL);
 	pthread_cond_init(&b.can_read, NULL);
 	pthread_cond_init(&b.can_work, NULL);
-	pthread_cond_init(&b.can_write, NULL);
 	b.t0 = now_s();
-	b.nworkers_alive = (int)jobs;
-	pthread_t writer;
-	pthread_create(&writer, NULL, writer_main, &b);
-	for (long i = 0; i < jobs; i++)
-		pthread_create(&workers[i], NULL, worker_main, &b);
+	b.threaded = jobs > 1;
+	long started = 0;
+	for (; b.threaded && started < jobs; started++)
+		if (pthread_create(&workers[started], NULL, worker_main, &b) != 0)
+			break;
+	if (b.threaded && started == 0) {
+		fprintf(stderr, "newstag batch: cannot start worker threads; tagging on this thread\n");
+		b.threaded = 0;
+	}
 	int input_failed = 0;
 	for (int i = 0; i < nins; i++) {
 		const char *in = ins[i];
@@ -952,14 +983,10 @@ int nt_cmd_batch(int argc, char **argv)
 	pthread_mutex_lock(&b.mu);
 	b.reading_done = 1;
 	pthread_cond_broadcast(&b.can_work);
-	pthread_cond_broadcast(&b.can_write);
 	pthread_mutex_unlock(&b.mu);
-	for (long i = 0; i < jobs; i++)
+	for (long i = 0; i < started; i++)
 		pthread_join(workers[i], NULL);
-	pthread_mutex_lock(&b.mu);
-	pthread_cond_broadcast(&b.can_write);
-	pthread_mutex_unlock(&b.mu);
-	pthread_join(writer, NULL);
+	out_flush(&b);
 	double secs = now_s() - b.t0;
 	if (b.progress)
 		show_progress(&b, 1);
@@ -983,7 +1010,6 @@ int nt_cmd_batch(int argc, char **argv)
 	pthread_mutex_destroy(&b.mu);
 	pthread_cond_destroy(&b.can_read);
 	pthread_cond_destroy(&b.can_work);
-	pthread_cond_destroy(&b.can_write);
 	if (b.write_failed)
 		return NT_EXIT_INTERNAL;
 	if (input_failed)
