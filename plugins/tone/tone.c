@@ -66,6 +66,24 @@ struct tone_slot {
 #define TONE_VALUE_UNIT 1e-3
 #define TONE_LEARNED_UNIT 1e-4
 #define TONE_KIND(sl) ((int)((sl)->head & 0xFFu))
+#define TONE_SPECIAL 0x400u  /* (scorer table heads) the token needs the rules: not a plain learned word */
+
+/* The scorer's copy of the table: a perfect hash ("hash and displace") built at load time.
+ * A key's group g (the top bits of one multiplicative hash) has a displacement disp[g] chosen
+ * so that the keys of each group land on distinct free slots; so a token is one read of the
+ * small displacement array (L1-resident) and one 16-byte slot, compared without branches,
+ * whatever the token. head as in struct tone_slot (0 = empty) plus TONE_SPECIAL; val packs
+ * value, learned, cls[0], cls[1] as int16 in bits 0, 16, 32, 48. */
+struct tone_pslot {
+	uint64_t head;
+	uint64_t val;
+};
+
+#define TONE_GMUL 0x9E3779B97F4A7C15ULL /* group hash */
+#define TONE_DMUL 0xD6E8FEB86659FD93ULL /* displacement mixer */
+#define TONE_SMUL 0xA0761D6478BD642FULL /* slot hash */
+/* The slot index of the key bits x = key >> 16 in group with displacement d. */
+#define TONE_PSLOT(x, d, pshift) ((size_t)((((x) ^ ((uint64_t)(d) * TONE_DMUL)) * TONE_SMUL) >> (pshift)))
 
 struct tone_config {
 	const char *lexicon;     /* path of lexicon.tsv */
@@ -92,6 +110,9 @@ struct tone_state {
 	size_t cap;               /* power of two */
 	unsigned shift;           /* 64 - log2(cap): Fibonacci hashing takes the top bits */
 	size_t n;                 /* used slots */
+	struct tone_pslot *ps;    /* the scorer's table (tone_freeze): 2^(64 - pshift) slots */
+	uint16_t *disp;           /* 2^(64 - gshift) group displacements */
+	unsigned pshift, gshift;
 	struct tone_params p;
 	char facet[64];
 	long evidence;
@@ -290,6 +311,124 @@ static int tone_add_punct(struct tone_state *s)
 		return NT_ENOMEM;
 	tone_set_kind(e, TK_EXCL);
 	return NT_OK;
+}
+
+/* Build the scorer's perfect-hash table from the loading table: about 7 slots per 8 keys and
+ * one displacement per 4 keys, larger only if no displacement fits. NT_OK or NT_ENOMEM. */
+static int tone_freeze(struct tone_state *s)
+{
+	size_t nslot = 64, ngrp, k, n = 0, g;
+	uint64_t *keys = NULL;
+	uint32_t *order = NULL, *gstart = NULL, *gcount = NULL;
+	uint32_t *slotkey = NULL;
+	int rc = NT_ENOMEM;
+	while (nslot * 7 < s->n * 8)
+		nslot *= 2;
+	if (!(keys = malloc((s->n ? s->n : 1) * sizeof *keys)))
+		return NT_ENOMEM;
+	for (k = 0; k < s->cap; k++)
+		if (s->slots[k].head)
+			keys[n++] = k;
+	for (;; nslot *= 2) {
+		unsigned lg = 0, lgg;
+		size_t i;
+		int ok = 1;
+		ngrp = nslot / 4;
+		while (((size_t)1 << lg) < nslot)
+			lg++;
+		lgg = lg - 2;
+		free(s->ps);
+		free(s->disp);
+		free(order);
+		free(gstart);
+		free(gcount);
+		free(slotkey);
+		s->ps = aligned_alloc(64, nslot * sizeof *s->ps);
+		s->disp = calloc(ngrp, sizeof *s->disp);
+		order = malloc((n ? n : 1) * sizeof *order);
+		gstart = calloc(ngrp + 1, sizeof *gstart);
+		gcount = calloc(ngrp, sizeof *gcount);
+		slotkey = malloc(nslot * sizeof *slotkey);
+		if (!s->ps || !s->disp || !order || !gstart || !gcount || !slotkey)
+			goto out;
+		memset(s->ps, 0, nslot * sizeof *s->ps);
+		memset(slotkey, 0xFF, nslot * sizeof *slotkey);
+		s->pshift = 64 - lg;
+		s->gshift = 64 - lgg;
+		/* keys by group (counting sort) */
+		for (i = 0; i < n; i++)
+			gcount[((s->slots[keys[i]].head >> 16) * TONE_GMUL) >> s->gshift]++;
+		for (g = 0; g < ngrp; g++)
+			gstart[g + 1] = gstart[g] + gcount[g];
+		memset(gcount, 0, ngrp * sizeof *gcount);
+		for (i = 0; i < n; i++) {
+			g = ((s->slots[keys[i]].head >> 16) * TONE_GMUL) >> s->gshift;
+			order[gstart[g] + gcount[g]++] = (uint32_t)keys[i];
+		}
+		/* place the groups, largest first */
+		for (unsigned sz = 16; ok && sz > 0; sz--) {
+			for (g = 0; ok && g < ngrp; g++) {
+				uint32_t d;
+				if (!gcount[g] || (sz == 16 ? gcount[g] < 16 : gcount[g] != sz))
+					continue;
+				for (d = 0; d < 65536; d++) {
+					uint32_t a, c;
+					for (a = 0; a < gcount[g]; a++) {
+						size_t j = TONE_PSLOT(s->slots[order[gstart[g] + a]].head >> 16, d, s->pshift);
+						if (slotkey[j] != UINT32_MAX)
+							break;
+						slotkey[j] = order[gstart[g] + a];
+					}
+					if (a == gcount[g])
+						break;
+					for (c = 0; c < a; c++) /* undo */
+						slotkey[TONE_PSLOT(s->slots[order[gstart[g] + c]].head >> 16, d, s->pshift)] =
+						    UINT32_MAX;
+				}
+				if (d == 65536)
+					ok = 0;
+				else
+					s->disp[g] = (uint16_t)d;
+			}
+		}
+		if (ok)
+			break;
+	}
+	for (k = 0; k < nslot; k++) {
+		const struct tone_slot *sl;
+		uint64_t hd;
+		int kind;
+		if (slotkey[k] == UINT32_MAX)
+			continue;
+		sl = &s->slots[slotkey[k]];
+		hd = sl->head;
+		kind = TONE_KIND(sl);
+		if ((kind != TK_LEARNED && kind != TK_NONE) || (hd & TONE_PAIR_HEAD))
+			hd |= TONE_SPECIAL;
+		s->ps[k].head = hd;
+		s->ps[k].val = (uint64_t)(uint16_t)sl->value | (uint64_t)(uint16_t)sl->learned << 16 |
+		               (uint64_t)(uint16_t)sl->cls[0] << 32 | (uint64_t)(uint16_t)sl->cls[1] << 48;
+	}
+	rc = NT_OK;
+out:
+	free(keys);
+	free(order);
+	free(gstart);
+	free(gcount);
+	free(slotkey);
+	return rc;
+}
+
+/* The head (0 when absent) and packed values (0 when absent) of key in the scorer's table,
+ * without branches. Read-only: safe from many threads. */
+static inline uint64_t tone_pfind(const struct tone_pslot *ps, const uint16_t *disp, unsigned pshift,
+                                  unsigned gshift, uint64_t key, uint64_t *val)
+{
+	uint64_t x = key >> 16;
+	const struct tone_pslot *sl = &ps[TONE_PSLOT(x, disp[(x * TONE_GMUL) >> gshift], pshift)];
+	uint64_t m = -(uint64_t)((((sl->head ^ key) >> 16) == 0) & (sl->head != 0));
+	*val = sl->val & m;
+	return sl->head & m;
 }
 
 /* x in units of unit as an int16 into *out; -1 when out of range or not a multiple of the
@@ -714,6 +853,8 @@ static void tone_close(void *state)
 	if (!s)
 		return;
 	free(s->slots);
+	free(s->ps);
+	free(s->disp);
 	free(s);
 }
 
@@ -755,7 +896,7 @@ static int tone_open(const struct nt_host *host, const void *config, const char 
 	rc = tone_load_table(s, c->lexicon, err);
 	if (rc == NT_OK && c->correction && *c->correction)
 		rc = tone_load_correction(s, c->correction, err);
-	if (rc == NT_OK && tone_add_punct(s) != NT_OK)
+	if (rc == NT_OK && (tone_add_punct(s) != NT_OK || tone_freeze(s) != NT_OK))
 		rc = tone_set_err(err, NT_ENOMEM, "tone: out of memory");
 	if (rc != NT_OK) {
 		tone_close(s);
@@ -846,34 +987,15 @@ struct tone_run {
 	double sum_c, sum_c2;
 };
 
-/* The slot of key in slots (mask = cap - 1), or NULL; tone_find() with the table in registers. */
-#define TONE_PROBE(out, slots, mask, shift, key)                                                  \
-	do {                                                                                      \
-		uint64_t k_ = (key);                                                              \
-		size_t i_ = (size_t)(((k_ >> 16) * 0x9E3779B97F4A7C15ULL) >> (shift));           \
-		for (;;) {                                                                        \
-			uint64_t hd_ = (slots)[i_].head;                                          \
-			if (((hd_ ^ k_) >> 16) == 0 && hd_) {                                     \
-				(out) = &(slots)[i_];                                             \
-				break;                                                            \
-			}                                                                         \
-			if (!hd_) {                                                               \
-				(out) = NULL;                                                     \
-				break;                                                            \
-			}                                                                         \
-			i_ = (i_ + 1) & (mask);                                                   \
-		}                                                                                 \
-	} while (0)
-
 /* Score the tokens [from, to) of the current sentence. The hot state lives in locals (the
  * stores into hits could alias it otherwise) and goes back into u and r at the end. */
 static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 {
 	const struct tone_state *s = u->s;
 	const struct tone_params *p = &s->p;
-	const struct tone_slot *const slots = s->slots;
-	const size_t mask = s->cap - 1;
-	const unsigned shift = s->shift;
+	const struct tone_pslot *const ps = s->ps;
+	const uint16_t *const disp = s->disp;
+	const unsigned pshift = s->pshift, gshift = s->gshift;
 	const struct nt_token *tok = u->doc->tokens;
 	const size_t ntok = u->doc->ntokens;
 	struct tone_result *r = u->r;
@@ -884,13 +1006,36 @@ static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 	int64_t ql = 0, qc0 = 0, qc1 = 0;
 	for (i = from; i < to; i++) {
 		const struct nt_token *t = &tok[i];
-		const struct tone_slot *uni, *e, *pe;
+		const struct tone_slot *uni, *e;
+		struct tone_slot us, pes;
 		unsigned fl = t->flags;
+		uint64_t hd, vv;
 		int kind;
 		/* the table is larger than the L1 cache: ask for a later token's slot now */
 		size_t ahead = i + TONE_PREFETCH < ntok ? i + TONE_PREFETCH : i;
-		__builtin_prefetch(&slots[(size_t)(((tok[ahead].hash >> 16) * 0x9E3779B97F4A7C15ULL) >> shift)]);
-		TONE_PROBE(uni, slots, mask, shift, t->hash);
+		uint64_t ax = tok[ahead].hash >> 16;
+		__builtin_prefetch(&ps[TONE_PSLOT(ax, disp[(ax * TONE_GMUL) >> gshift], pshift)]);
+		hd = tone_pfind(ps, disp, pshift, gshift, t->hash, &vv);
+		if (__builtin_expect((fl & NT_TOK_WORD) && !(hd & TONE_SPECIAL) && prev_idx < 0, 1)) {
+			/* the usual word: no entry, or learned terms only */
+			nwords++;
+			allcaps += (fl & NT_TOK_UPPER) != 0;
+			sw++;
+			cw++;
+			ql += (int16_t)(uint16_t)(vv >> 16);
+			qc0 += (int16_t)(uint16_t)(vv >> 32);
+			qc1 += (int16_t)(uint16_t)(vv >> 48);
+			continue;
+		}
+		uni = NULL;
+		if (hd) {
+			us.head = hd;
+			us.value = (int16_t)(uint16_t)vv;
+			us.learned = (int16_t)(uint16_t)(vv >> 16);
+			us.cls[0] = (int16_t)(uint16_t)(vv >> 32);
+			us.cls[1] = (int16_t)(uint16_t)(vv >> 48);
+			uni = &us;
+		}
 		e = uni;
 		if (!(fl & NT_TOK_WORD)) {
 			if (!(fl & NT_TOK_PUNCT)) {
@@ -914,12 +1059,7 @@ static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 		nwords++;
 		allcaps += (fl & NT_TOK_UPPER) != 0;
 		if (prev_idx < 0) {
-			/* fast paths: a word with no entry, or with learned terms only */
-			if (!e) {
-				sw++;
-				cw++;
-				continue;
-			}
+			/* a word with a rule role or that starts a two-word entry */
 			ql += e->learned;
 			qc0 += e->cls[0];
 			qc1 += e->cls[1];
@@ -931,17 +1071,22 @@ static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 				continue;
 			}
 		} else {
-			TONE_PROBE(pe, slots, mask, shift, tone_pair(tok[prev_idx].hash, t->hash));
+			uint64_t pv, ph = tone_pfind(ps, disp, pshift, gshift, tone_pair(tok[prev_idx].hash, t->hash), &pv);
 			if (uni) {
 				ql += uni->learned;
 				qc0 += uni->cls[0];
 				qc1 += uni->cls[1];
 			}
-			if (pe && TONE_KIND(pe) != TK_NONE) {
+			if (ph && (int)(ph & 0xFFu) != TK_NONE) {
 				/* the pair replaces the previous word's own contribution */
 				if (nhits > u->hs && hits[nhits - 1].tok == (uint32_t)prev_idx)
 					nhits--;
-				e = pe;
+				pes.head = ph;
+				pes.value = (int16_t)(uint16_t)pv;
+				pes.learned = (int16_t)(uint16_t)(pv >> 16);
+				pes.cls[0] = (int16_t)(uint16_t)(pv >> 32);
+				pes.cls[1] = (int16_t)(uint16_t)(pv >> 48);
+				e = &pes;
 			}
 			if (!e) {
 				sw++;
@@ -1085,8 +1230,10 @@ static int tone_score_pass(const struct tone_state *s, const struct nt_doc *doc,
 		d1 = d0 + doc->zones[NT_ZONE_DATELINE].ntokens;
 	}
 	/* the first tokens' table slots (the scorer prefetches TONE_PREFETCH tokens ahead) */
-	for (j = 0; j < TONE_PREFETCH && j < doc->ntokens; j++)
-		__builtin_prefetch(&s->slots[(size_t)(((doc->tokens[j].hash >> 16) * 0x9E3779B97F4A7C15ULL) >> s->shift)]);
+	for (j = 0; j < TONE_PREFETCH && j < doc->ntokens; j++) {
+		uint64_t x = doc->tokens[j].hash >> 16;
+		__builtin_prefetch(&s->ps[TONE_PSLOT(x, s->disp[(x * TONE_GMUL) >> s->gshift], s->pshift)]);
+	}
 	tend = doc->ntokens;
 	if (doc->zones[NT_ZONE_TRAILER].ntokens && doc->zones[NT_ZONE_TRAILER].first_token < tend)
 		tend = doc->zones[NT_ZONE_TRAILER].first_token;
