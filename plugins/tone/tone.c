@@ -24,6 +24,9 @@
  */
 
 #include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,8 +85,11 @@ struct tone_pslot {
 #define TONE_GMUL 0x9E3779B97F4A7C15ULL /* group hash */
 #define TONE_DMUL 0xD6E8FEB86659FD93ULL /* displacement mixer */
 #define TONE_SMUL 0xA0761D6478BD642FULL /* slot hash */
-/* The slot index of the key bits x = key >> 16 in group with displacement d. */
-#define TONE_PSLOT(x, d, pshift) ((size_t)((((x) ^ ((uint64_t)(d) * TONE_DMUL)) * TONE_SMUL) >> (pshift)))
+#define TONE_PBITS 24 /* at most 2^24 slots: indices are the top bits of a product, masked */
+/* The group of the key bits x = key >> 16 (before the mask), and its slot in a group with
+ * displacement d (before the mask). */
+#define TONE_PGROUP(x) ((size_t)(((x) * TONE_GMUL) >> (64 - TONE_PBITS)))
+#define TONE_PSLOT(x, d) ((size_t)((((x) ^ ((uint64_t)(d) * TONE_DMUL)) * TONE_SMUL) >> (64 - TONE_PBITS)))
 
 struct tone_config {
 	const char *lexicon;     /* path of lexicon.tsv */
@@ -110,9 +116,9 @@ struct tone_state {
 	size_t cap;               /* power of two */
 	unsigned shift;           /* 64 - log2(cap): Fibonacci hashing takes the top bits */
 	size_t n;                 /* used slots */
-	struct tone_pslot *ps;    /* the scorer's table (tone_freeze): 2^(64 - pshift) slots */
-	uint16_t *disp;           /* 2^(64 - gshift) group displacements */
-	unsigned pshift, gshift;
+	struct tone_pslot *ps;    /* the scorer's table (tone_freeze): pmask + 1 slots */
+	uint16_t *disp;           /* gmask + 1 group displacements */
+	uint64_t pmask, gmask;
 	struct tone_params p;
 	char facet[64];
 	long evidence;
@@ -330,13 +336,11 @@ static int tone_freeze(struct tone_state *s)
 		if (s->slots[k].head)
 			keys[n++] = k;
 	for (;; nslot *= 2) {
-		unsigned lg = 0, lgg;
 		size_t i;
 		int ok = 1;
+		if (nslot > ((size_t)1 << TONE_PBITS))
+			goto out;
 		ngrp = nslot / 4;
-		while (((size_t)1 << lg) < nslot)
-			lg++;
-		lgg = lg - 2;
 		free(s->ps);
 		free(s->disp);
 		free(order);
@@ -353,16 +357,16 @@ static int tone_freeze(struct tone_state *s)
 			goto out;
 		memset(s->ps, 0, nslot * sizeof *s->ps);
 		memset(slotkey, 0xFF, nslot * sizeof *slotkey);
-		s->pshift = 64 - lg;
-		s->gshift = 64 - lgg;
+		s->pmask = nslot - 1;
+		s->gmask = ngrp - 1;
 		/* keys by group (counting sort) */
 		for (i = 0; i < n; i++)
-			gcount[((s->slots[keys[i]].head >> 16) * TONE_GMUL) >> s->gshift]++;
+			gcount[TONE_PGROUP(s->slots[keys[i]].head >> 16) & s->gmask]++;
 		for (g = 0; g < ngrp; g++)
 			gstart[g + 1] = gstart[g] + gcount[g];
 		memset(gcount, 0, ngrp * sizeof *gcount);
 		for (i = 0; i < n; i++) {
-			g = ((s->slots[keys[i]].head >> 16) * TONE_GMUL) >> s->gshift;
+			g = TONE_PGROUP(s->slots[keys[i]].head >> 16) & s->gmask;
 			order[gstart[g] + gcount[g]++] = (uint32_t)keys[i];
 		}
 		/* place the groups, largest first */
@@ -374,7 +378,7 @@ static int tone_freeze(struct tone_state *s)
 				for (d = 0; d < 65536; d++) {
 					uint32_t a, c;
 					for (a = 0; a < gcount[g]; a++) {
-						size_t j = TONE_PSLOT(s->slots[order[gstart[g] + a]].head >> 16, d, s->pshift);
+						size_t j = TONE_PSLOT(s->slots[order[gstart[g] + a]].head >> 16, d) & s->pmask;
 						if (slotkey[j] != UINT32_MAX)
 							break;
 						slotkey[j] = order[gstart[g] + a];
@@ -382,7 +386,7 @@ static int tone_freeze(struct tone_state *s)
 					if (a == gcount[g])
 						break;
 					for (c = 0; c < a; c++) /* undo */
-						slotkey[TONE_PSLOT(s->slots[order[gstart[g] + c]].head >> 16, d, s->pshift)] =
+						slotkey[TONE_PSLOT(s->slots[order[gstart[g] + c]].head >> 16, d) & s->pmask] =
 						    UINT32_MAX;
 				}
 				if (d == 65536)
@@ -421,11 +425,10 @@ out:
 
 /* The head (0 when absent) and packed values (0 when absent) of key in the scorer's table,
  * without branches. Read-only: safe from many threads. */
-static inline uint64_t tone_pfind(const struct tone_pslot *ps, const uint16_t *disp, unsigned pshift,
-                                  unsigned gshift, uint64_t key, uint64_t *val)
+static inline uint64_t tone_pfind(const struct tone_state *s, uint64_t key, uint64_t *val)
 {
 	uint64_t x = key >> 16;
-	const struct tone_pslot *sl = &ps[TONE_PSLOT(x, disp[(x * TONE_GMUL) >> gshift], pshift)];
+	const struct tone_pslot *sl = &s->ps[TONE_PSLOT(x, s->disp[TONE_PGROUP(x) & s->gmask]) & s->pmask];
 	uint64_t m = -(uint64_t)((((sl->head ^ key) >> 16) == 0) & (sl->head != 0));
 	*val = sl->val & m;
 	return sl->head & m;
@@ -987,192 +990,236 @@ struct tone_run {
 	double sum_c, sum_c2;
 };
 
-/* Score the tokens [from, to) of the current sentence. The hot state lives in locals (the
- * stores into hits could alias it otherwise) and goes back into u and r at the end. */
-static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
+/* One token that is not a plain word (no entry, or learned terms only) or that follows a word
+ * starting a two-word entry: punctuation, numbers, rule words, sentiment words, pairs. hd and
+ * vv: the token's own entry (tone_pfind). All state in u and u->r. */
+__attribute__((noinline)) static void tone_token(struct tone_run *u, size_t i, uint64_t hd, uint64_t vv)
 {
 	const struct tone_state *s = u->s;
 	const struct tone_params *p = &s->p;
+	const struct nt_token *tok = u->doc->tokens;
+	const struct nt_token *t = &tok[i];
+	struct tone_result *r = u->r;
+	struct tone_hit *hits = u->hits;
+	const struct tone_slot *uni = NULL, *e;
+	struct tone_slot us, pes;
+	unsigned fl = t->flags;
+	int kind;
+	if (hd) {
+		us.head = hd;
+		us.value = (int16_t)(uint16_t)vv;
+		us.learned = (int16_t)(uint16_t)(vv >> 16);
+		us.cls[0] = (int16_t)(uint16_t)(vv >> 32);
+		us.cls[1] = (int16_t)(uint16_t)(vv >> 48);
+		uni = &us;
+	}
+	e = uni;
+	if (!(fl & NT_TOK_WORD)) {
+		if (!(fl & NT_TOK_PUNCT)) {
+			u->prev_idx = -1; /* a number breaks a pair */
+			return;
+		}
+		if (!e)
+			return;
+		/* clause punctuation ends negation and booster reach */
+		kind = TONE_KIND(e);
+		if (kind == TK_EXCL)
+			u->excl++;
+		else if (kind == TK_COMMA)
+			u->concede_open = 0;
+		else if (kind != TK_CLAUSE)
+			return;
+		u->neg_end = 0;
+		u->nboost = 0;
+		return;
+	}
+	r->nwords++;
+	r->allcaps += (fl & NT_TOK_UPPER) != 0;
+	if (uni) {
+		r->qlearned += uni->learned;
+		r->qcls[0] += uni->cls[0];
+		r->qcls[1] += uni->cls[1];
+	}
+	if (u->prev_idx < 0) {
+		/* a word with a rule role or that starts a two-word entry */
+		kind = TONE_KIND(e);
+		if (kind == TK_LEARNED) {
+			u->sw++;
+			u->cw++;
+			u->prev_idx = (e->head & TONE_PAIR_HEAD) ? (long)i : -1;
+			return;
+		}
+	} else {
+		uint64_t pv, ph = tone_pfind(s, tone_pair(tok[u->prev_idx].hash, t->hash), &pv);
+		if (ph && (int)(ph & 0xFFu) != TK_NONE) {
+			/* the pair replaces the previous word's own contribution */
+			if (r->nhits > u->hs && hits[r->nhits - 1].tok == (uint32_t)u->prev_idx)
+				r->nhits--;
+			pes.head = ph;
+			pes.value = (int16_t)(uint16_t)pv;
+			pes.learned = (int16_t)(uint16_t)(pv >> 16);
+			pes.cls[0] = (int16_t)(uint16_t)(pv >> 32);
+			pes.cls[1] = (int16_t)(uint16_t)(pv >> 48);
+			e = &pes;
+		}
+		if (!e) {
+			u->sw++;
+			u->cw++;
+			u->prev_idx = -1;
+			return;
+		}
+		kind = TONE_KIND(e);
+	}
+	switch (kind) {
+	case TK_NEGATOR:
+		r->nnegators++;
+		u->neg_end = u->cw + (int)p->neg_window;
+		u->nboost = 0;
+		break;
+	case TK_BOOSTER:
+		if (u->nboost < 3)
+			u->nboost++;
+		memmove(u->bpos + 1, u->bpos, 2 * sizeof u->bpos[0]);
+		memmove(u->bval + 1, u->bval, 2 * sizeof u->bval[0]);
+		memmove(u->bup + 1, u->bup, 2 * sizeof u->bup[0]);
+		u->bpos[0] = u->sw;
+		u->bval[0] = (float)(e->value * TONE_VALUE_UNIT);
+		u->bup[0] = (fl & NT_TOK_UPPER) != 0;
+		break;
+	case TK_CONTRAST:
+		r->ncontrasts++;
+		u->contrast_at = (long)i;
+		u->neg_end = 0;
+		u->nboost = 0;
+		u->cw++;
+		break;
+	case TK_CONCEDE:
+		u->concede_open = 1;
+		u->neg_end = 0;
+		u->cw++;
+		break;
+	case TK_VALENCE:
+		if (e->value != 0) {
+			double v = e->value * TONE_VALUE_UNIT;
+			int k, sw = u->sw;
+			if ((fl & NT_TOK_CAP) && !(fl & NT_TOK_UPPER) && sw > 0 && !u->in_title)
+				v *= p->name_damp;
+			if ((fl & NT_TOK_UPPER) && u->cap_diff) {
+				v += (v > 0) ? p->caps_incr : -p->caps_incr;
+				u->caps_used = 1;
+			}
+			for (k = 0; k < u->nboost; k++) {
+				int d = sw - u->bpos[k] - 1;
+				double sc, decay;
+				if (d > 2)
+					break; /* older boosters are out of reach too */
+				sc = (v >= 0) ? u->bval[k] : -u->bval[k];
+				decay = d == 0 ? 1.0 : d == 1 ? p->boost_decay1 : p->boost_decay2;
+				if (u->bup[k] && u->cap_diff) {
+					sc += (v > 0) ? p->caps_incr : -p->caps_incr;
+					u->caps_used = 1;
+				}
+				v += sc * decay;
+			}
+			if (u->cw < u->neg_end)
+				v *= p->neg_scalar;
+			if (u->concede_open)
+				v *= p->concede;
+			hits[r->nhits].tok = (uint32_t)i;
+			hits[r->nhits].v = (float)v;
+			r->nhits++;
+		}
+		u->cw++;
+		break;
+	default:
+		u->cw++;
+		break;
+	}
+	u->sw++;
+	u->prev_idx = (uni && (uni->head & TONE_PAIR_HEAD)) ? (long)i : -1;
+}
+
+/* Score the tokens [from, to) of the current sentence. Plain words (no entry, or learned terms
+ * only: most tokens) are handled here with one table probe, a few adds and one well-predicted
+ * branch, their counts and learned terms kept in registers (the word count and the ALL-CAPS
+ * count packed in one integer, the three learned sums in the lanes of one SSE2 register) and
+ * written back before any other token, which goes to tone_token(). */
+static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
+{
+	const struct tone_state *s = u->s;
 	const struct tone_pslot *const ps = s->ps;
 	const uint16_t *const disp = s->disp;
-	const unsigned pshift = s->pshift, gshift = s->gshift;
+	const uint64_t pmask = s->pmask, gmask = s->gmask;
 	const struct nt_token *tok = u->doc->tokens;
 	const size_t ntok = u->doc->ntokens;
 	struct tone_result *r = u->r;
-	struct tone_hit *hits = u->hits;
-	size_t i, nhits = r->nhits;
-	int sw = u->sw, cw = u->cw, nwords = 0, allcaps = 0;
-	long prev_idx = u->prev_idx;
-	int64_t ql = 0, qc0 = 0, qc1 = 0;
-	for (i = from; i < to; i++) {
-		const struct nt_token *t = &tok[i];
-		const struct tone_slot *uni, *e;
-		struct tone_slot us, pes;
-		unsigned fl = t->flags;
-		uint64_t hd, vv;
-		int kind;
-		/* the table is larger than the L1 cache: ask for a later token's slot now */
-		size_t ahead = i + TONE_PREFETCH < ntok ? i + TONE_PREFETCH : i;
-		uint64_t ax = tok[ahead].hash >> 16;
-		__builtin_prefetch(&ps[TONE_PSLOT(ax, disp[(ax * TONE_GMUL) >> gshift], pshift)]);
-		hd = tone_pfind(ps, disp, pshift, gshift, t->hash, &vv);
-		if (__builtin_expect((fl & NT_TOK_WORD) && !(hd & TONE_SPECIAL) && prev_idx < 0, 1)) {
-			/* the usual word: no entry, or learned terms only */
-			nwords++;
-			allcaps += (fl & NT_TOK_UPPER) != 0;
-			sw++;
-			cw++;
-			ql += (int16_t)(uint16_t)(vv >> 16);
-			qc0 += (int16_t)(uint16_t)(vv >> 32);
-			qc1 += (int16_t)(uint16_t)(vv >> 48);
-			continue;
-		}
-		uni = NULL;
-		if (hd) {
-			us.head = hd;
-			us.value = (int16_t)(uint16_t)vv;
-			us.learned = (int16_t)(uint16_t)(vv >> 16);
-			us.cls[0] = (int16_t)(uint16_t)(vv >> 32);
-			us.cls[1] = (int16_t)(uint16_t)(vv >> 48);
-			uni = &us;
-		}
-		e = uni;
-		if (!(fl & NT_TOK_WORD)) {
-			if (!(fl & NT_TOK_PUNCT)) {
-				prev_idx = -1; /* a number breaks a pair */
-				continue;
+	size_t i = from;
+	int pend = u->prev_idx >= 0; /* the next word must be tried as the end of a pair */
+	while (i < to) {
+		/* at most 32768 tokens per block: the 32-bit lanes cannot overflow (|term| <= 32767) */
+		size_t stop = to - i > 32768 ? i + 32768 : to;
+		uint64_t acc = 0; /* plain words since the last write-back (low 32 bits), ALL-CAPS ones (high) */
+#if defined(__SSE2__)
+		__m128i sums = _mm_setzero_si128();
+#else
+		int64_t ql = 0, qc0 = 0, qc1 = 0;
+#endif
+		for (; i < stop; i++) {
+			const struct nt_token *t = &tok[i];
+			unsigned fl = t->flags;
+			uint64_t hd, vv, ax;
+			/* the table is larger than the L1 cache: ask for a later token's slot now */
+			ax = tok[i + TONE_PREFETCH < ntok ? i + TONE_PREFETCH : i].hash >> 16;
+			__builtin_prefetch(&ps[TONE_PSLOT(ax, disp[TONE_PGROUP(ax) & gmask]) & pmask]);
+			{
+				uint64_t x = t->hash >> 16;
+				const struct tone_pslot *sl = &ps[TONE_PSLOT(x, disp[TONE_PGROUP(x) & gmask]) & pmask];
+				uint64_t m = -(uint64_t)((((sl->head ^ t->hash) >> 16) == 0) & (sl->head != 0));
+				hd = sl->head & m;
+				vv = sl->val & m;
 			}
-			if (!e)
-				continue;
-			/* clause punctuation ends negation and booster reach */
-			kind = TONE_KIND(e);
-			if (kind == TK_EXCL)
-				u->excl++;
-			else if (kind == TK_COMMA)
-				u->concede_open = 0;
-			else if (kind != TK_CLAUSE)
-				continue;
-			u->neg_end = 0;
-			u->nboost = 0;
-			continue;
-		}
-		nwords++;
-		allcaps += (fl & NT_TOK_UPPER) != 0;
-		if (prev_idx < 0) {
-			/* a word with a rule role or that starts a two-word entry */
-			ql += e->learned;
-			qc0 += e->cls[0];
-			qc1 += e->cls[1];
-			kind = TONE_KIND(e);
-			if (kind == TK_LEARNED) {
-				sw++;
-				cw++;
-				prev_idx = (e->head & TONE_PAIR_HEAD) ? (long)i : -1;
-				continue;
-			}
-		} else {
-			uint64_t pv, ph = tone_pfind(ps, disp, pshift, gshift, tone_pair(tok[prev_idx].hash, t->hash), &pv);
-			if (uni) {
-				ql += uni->learned;
-				qc0 += uni->cls[0];
-				qc1 += uni->cls[1];
-			}
-			if (ph && (int)(ph & 0xFFu) != TK_NONE) {
-				/* the pair replaces the previous word's own contribution */
-				if (nhits > u->hs && hits[nhits - 1].tok == (uint32_t)prev_idx)
-					nhits--;
-				pes.head = ph;
-				pes.value = (int16_t)(uint16_t)pv;
-				pes.learned = (int16_t)(uint16_t)(pv >> 16);
-				pes.cls[0] = (int16_t)(uint16_t)(pv >> 32);
-				pes.cls[1] = (int16_t)(uint16_t)(pv >> 48);
-				e = &pes;
-			}
-			if (!e) {
-				sw++;
-				cw++;
-				prev_idx = -1;
-				continue;
-			}
-			kind = TONE_KIND(e);
-		}
-		switch (kind) {
-		case TK_NEGATOR:
-			r->nnegators++;
-			u->neg_end = cw + (int)p->neg_window;
-			u->nboost = 0;
-			break;
-		case TK_BOOSTER:
-			if (u->nboost < 3)
-				u->nboost++;
-			memmove(u->bpos + 1, u->bpos, 2 * sizeof u->bpos[0]);
-			memmove(u->bval + 1, u->bval, 2 * sizeof u->bval[0]);
-			memmove(u->bup + 1, u->bup, 2 * sizeof u->bup[0]);
-			u->bpos[0] = sw;
-			u->bval[0] = (float)(e->value * TONE_VALUE_UNIT);
-			u->bup[0] = (fl & NT_TOK_UPPER) != 0;
-			break;
-		case TK_CONTRAST:
-			r->ncontrasts++;
-			u->contrast_at = (long)i;
-			u->neg_end = 0;
-			u->nboost = 0;
-			cw++;
-			break;
-		case TK_CONCEDE:
-			u->concede_open = 1;
-			u->neg_end = 0;
-			cw++;
-			break;
-		case TK_VALENCE:
-			if (e->value != 0) {
-				double v = e->value * TONE_VALUE_UNIT;
-				int k;
-				if ((fl & NT_TOK_CAP) && !(fl & NT_TOK_UPPER) && sw > 0 && !u->in_title)
-					v *= p->name_damp;
-				if ((fl & NT_TOK_UPPER) && u->cap_diff) {
-					v += (v > 0) ? p->caps_incr : -p->caps_incr;
-					u->caps_used = 1;
+			if (__builtin_expect((fl & NT_TOK_WORD) && !(hd & TONE_SPECIAL) && !pend, 1)) {
+				acc += 1 + ((uint64_t)(fl & NT_TOK_UPPER) << (32 - 4));
+#if defined(__SSE2__)
+				{
+					__m128i w = _mm_cvtsi64_si128((long long)vv);
+					sums = _mm_add_epi32(sums, _mm_srai_epi32(_mm_unpacklo_epi16(w, w), 16));
 				}
-				for (k = 0; k < u->nboost; k++) {
-					int d = sw - u->bpos[k] - 1;
-					double sc, decay;
-					if (d > 2)
-						break; /* older boosters are out of reach too */
-					sc = (v >= 0) ? u->bval[k] : -u->bval[k];
-					decay = d == 0 ? 1.0 : d == 1 ? p->boost_decay1 : p->boost_decay2;
-					if (u->bup[k] && u->cap_diff) {
-						sc += (v > 0) ? p->caps_incr : -p->caps_incr;
-						u->caps_used = 1;
-					}
-					v += sc * decay;
-				}
-				if (cw < u->neg_end)
-					v *= p->neg_scalar;
-				if (u->concede_open)
-					v *= p->concede;
-				hits[nhits].tok = (uint32_t)i;
-				hits[nhits].v = (float)v;
-				nhits++;
+#else
+				ql += (int16_t)(uint16_t)(vv >> 16);
+				qc0 += (int16_t)(uint16_t)(vv >> 32);
+				qc1 += (int16_t)(uint16_t)(vv >> 48);
+#endif
+				continue;
 			}
-			cw++;
-			break;
-		default:
-			cw++;
-			break;
+			if (acc) {
+				u->sw += (int)(uint32_t)acc;
+				u->cw += (int)(uint32_t)acc;
+				r->nwords += (int)(uint32_t)acc;
+				r->allcaps += (int)(acc >> 32);
+				acc = 0;
+			}
+			tone_token(u, i, hd, vv);
+			pend = u->prev_idx >= 0;
 		}
-		sw++;
-		prev_idx = (uni && (uni->head & TONE_PAIR_HEAD)) ? (long)i : -1;
+		u->sw += (int)(uint32_t)acc;
+		u->cw += (int)(uint32_t)acc;
+		r->nwords += (int)(uint32_t)acc;
+		r->allcaps += (int)(acc >> 32);
+#if defined(__SSE2__)
+		{
+			int32_t lane[4];
+			_mm_storeu_si128((__m128i *)lane, sums);
+			r->qlearned += lane[1];
+			r->qcls[0] += lane[2];
+			r->qcls[1] += lane[3];
+		}
+#else
+		r->qlearned += ql;
+		r->qcls[0] += qc0;
+		r->qcls[1] += qc1;
+#endif
 	}
-	u->sw = sw;
-	u->cw = cw;
-	u->prev_idx = prev_idx;
-	r->nhits = nhits;
-	r->nwords += nwords;
-	r->allcaps += allcaps;
-	r->qlearned += ql;
-	r->qcls[0] += qc0;
-	r->qcls[1] += qc1;
 }
 
 /* Close the current sentence: contrast weights on its hits, its sum, the totals. */
@@ -1232,7 +1279,7 @@ static int tone_score_pass(const struct tone_state *s, const struct nt_doc *doc,
 	/* the first tokens' table slots (the scorer prefetches TONE_PREFETCH tokens ahead) */
 	for (j = 0; j < TONE_PREFETCH && j < doc->ntokens; j++) {
 		uint64_t x = doc->tokens[j].hash >> 16;
-		__builtin_prefetch(&s->ps[TONE_PSLOT(x, s->disp[(x * TONE_GMUL) >> s->gshift], s->pshift)]);
+		__builtin_prefetch(&s->ps[TONE_PSLOT(x, s->disp[TONE_PGROUP(x) & s->gmask]) & s->pmask]);
 	}
 	tend = doc->ntokens;
 	if (doc->zones[NT_ZONE_TRAILER].ntokens && doc->zones[NT_ZONE_TRAILER].first_token < tend)
