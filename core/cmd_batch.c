@@ -193,43 +193,6 @@ static char *id_string(const cJSON *id)
 	return NULL;
 }
 
-/* Insert meta before "provenance" in a record. */
-static void insert_meta(cJSON *rec, cJSON *meta)
-{
-	cJSON *tail[4];
-	size_t nt = 0;
-	static const char *const keys[] = {"provenance", "warnings", "errors"};
-	for (size_t i = 0; i < 3; i++) {
-		cJSON *x = cJSON_DetachItemFromObjectCaseSensitive(rec, keys[i]);
-		if (x)
-			tail[nt++] = x;
-	}
-	cJSON_AddItemToObject(rec, "meta", meta);
-	for (size_t i = 0; i < nt; i++)
-		cJSON_AddItemToObject(rec, tail[i]->string, tail[i]);
-}
-
-static void add_warning(cJSON *rec, const char *code, const char *msg, long long byte)
-{
-	cJSON *w = cJSON_GetObjectItemCaseSensitive(rec, "warnings");
-	if (!w) {
-		cJSON *errs = cJSON_DetachItemFromObjectCaseSensitive(rec, "errors");
-		w = cJSON_AddArrayToObject(rec, "warnings");
-		if (errs)
-			cJSON_AddItemToObject(rec, "errors", errs);
-	}
-	cJSON *o = cJSON_CreateObject();
-	if (!w || !o) {
-		cJSON_Delete(o);
-		return;
-	}
-	cJSON_AddStringToObject(o, "code", code);
-	cJSON_AddStringToObject(o, "message", msg);
-	if (byte >= 0)
-		cJSON_AddNumberToObject(o, "byte", (double)byte);
-	cJSON_AddItemToArray(w, o);
-}
-
 /* Rewrite each JSON escape \u0000 in s[0, n) to \uFFFD in place (same length), so a
  * NUL in a string cannot silently cut the text short (cJSON strings end at a NUL).
  * Returns how many were rewritten. */
@@ -345,44 +308,51 @@ static void process(struct batch *b, struct item *it)
 		id = nt_strdup(lid);
 	}
 	a.id = id;
-	cJSON *rec = NULL;
+	/* the line's other fields go under "meta", as compact JSON */
+	struct nt_buf meta = {0};
+	int meta_ok = 1;
+	for (const cJSON *c = obj ? obj->child : NULL; c && meta_ok; c = c->next) {
+		if (!strcmp(c->string, "id") || !strcmp(c->string, "title") || !strcmp(c->string, "text"))
+			continue;
+		meta_ok = nt_buf_append(&meta, meta.len ? "," : "{", 1) == NT_OK &&
+		          nt_json_put_string(&meta, c->string) == NT_OK && nt_buf_append(&meta, ":", 1) == NT_OK &&
+		          nt_json_put(&meta, c) == NT_OK;
+	}
+	if (meta_ok && meta.len)
+		meta_ok = nt_buf_append(&meta, "}", 1) == NT_OK;
+	a.meta_json = meta.len ? meta.data : NULL;
+	struct nt_warning warn[2];
+	char wmsg[2][160];
+	size_t nwarn = 0;
+	if (repaired && !it->is_file) {
+		snprintf(wmsg[nwarn], sizeof wmsg[nwarn],
+		         "%zu invalid UTF-8 byte%s in the line replaced by '?', the first at byte %lld", repaired,
+		         repaired == 1 ? "" : "s", first_bad);
+		warn[nwarn].code = "invalid-utf8-line";
+		warn[nwarn].message = wmsg[nwarn];
+		warn[nwarn].byte = first_bad;
+		nwarn++;
+	}
+	if (nuls) {
+		snprintf(wmsg[nwarn], sizeof wmsg[nwarn], "%zu \\u0000 escape%s in the line replaced by U+FFFD", nuls,
+		         nuls == 1 ? "" : "s");
+		warn[nwarn].code = "nul-escape";
+		warn[nwarn].message = wmsg[nwarn];
+		warn[nwarn].byte = -1;
+		nwarn++;
+	}
+	struct nt_buf rec = {0};
 	struct nt_error err = {0};
-	if (!id || nt_engine_tag_for_print(b->eng, &a, &rec, &err) != NT_OK) {
+	if (!id || !meta_ok || nt_buf_reserve(&rec, 2048) != NT_OK ||
+	    nt_engine_tag_text(b->eng, &a, warn, nwarn, &rec, &err) != NT_OK) {
+		nt_buf_free(&rec);
 		it->out = error_record(id, it->source, it->line, "tag-failed",
-		                       id ? err.msg : "out of memory");
+		                       id && meta_ok && err.msg[0] ? err.msg : "out of memory");
 		it->is_error = 1;
 	} else {
-		if (obj) {
-			cJSON *meta = cJSON_CreateObject();
-			cJSON *c = obj->child;
-			while (c) {
-				cJSON *nx = c->next;
-				if (strcmp(c->string, "id") && strcmp(c->string, "title") && strcmp(c->string, "text"))
-					cJSON_AddItemToObject(meta, c->string, cJSON_DetachItemViaPointer(obj, c));
-				c = nx;
-			}
-			if (meta && meta->child)
-				insert_meta(rec, meta);
-			else
-				cJSON_Delete(meta);
-		}
-		if (repaired && !it->is_file) {
-			snprintf(msg, sizeof msg, "%zu invalid UTF-8 byte%s in the line replaced by '?', the first at byte %lld",
-			         repaired, repaired == 1 ? "" : "s", first_bad);
-			add_warning(rec, "invalid-utf8-line", msg, first_bad);
-		}
-		if (nuls) {
-			snprintf(msg, sizeof msg, "%zu \\u0000 escape%s in the line replaced by U+FFFD", nuls,
-			         nuls == 1 ? "" : "s");
-			add_warning(rec, "nul-escape", msg, -1);
-		}
-		it->out = nt_json_print(rec);
-		cJSON_Delete(rec);
-		if (!it->out) {
-			it->out = error_record(id, it->source, it->line, "tag-failed", "out of memory");
-			it->is_error = 1;
-		}
+		it->out = rec.data;
 	}
+	nt_buf_free(&meta);
 	free(id);
 	cJSON_Delete(obj);
 }

@@ -1,6 +1,7 @@
 /* combiner.c - merge what the plugins said into one labelled facet object per facet */
 #include "config.h"
 #include "combiner.h"
+#include "jsonout.h"
 #include "util.h"
 
 #include <math.h>
@@ -175,10 +176,19 @@ static int ev_cmp_weight(const void *a, const void *b)
 	return ev_cmp_pos(a, b);
 }
 
-/* Evidence of (facet, label) from every covering sink, as a JSON array (and the
- * explain array when explain is set). */
+/* Append a span [start,end] or [start,end,"title"]. */
+static int put_span(struct nt_buf *b, const struct nt_sink_evidence *e)
+{
+	if (nt_buf_append(b, "[", 1) != NT_OK || nt_buf_append_uint(b, e->start) != NT_OK ||
+	    nt_buf_append(b, ",", 1) != NT_OK || nt_buf_append_uint(b, e->end) != NT_OK)
+		return NT_ENOMEM;
+	return e->src == NT_SRC_TITLE ? nt_buf_append(b, ",\"title\"]", 9) : nt_buf_append(b, "]", 1);
+}
+
+/* Evidence of (facet, label) from every covering sink: appends ,"evidence":[...] (and
+ * ,"explain":[...] when flags has NT_COMBINE_EXPLAIN) to the label object in b. */
 static int add_evidence(const struct nt_facet_plan *f, struct nt_sink *const *sinks,
-                        const char *label, const struct nt_doc *doc, int flags, cJSON *lab)
+                        const char *label, const struct nt_doc *doc, int flags, struct nt_buf *b)
 {
 	size_t total = 0;
 	for (size_t k = 0; k < f->ninst; k++) {
@@ -210,88 +220,52 @@ static int add_evidence(const struct nt_facet_plan *f, struct nt_sink *const *si
 		return NT_OK;
 	}
 	qsort(refs, n, sizeof *refs, ev_cmp_pos);
-	if (flags & NT_COMBINE_RAW) {
-		/* the evidence array as one pre-printed item: records are printed, not read */
-		struct nt_buf b = {0};
-		size_t kept = 0;
-		int rc = nt_buf_append(&b, "[", 1);
-		for (size_t i = 0; i < n && kept < NT_MAX_EVIDENCE && rc == NT_OK; i++) {
-			if (i && ev_cmp_pos(&refs[i - 1], &refs[i]) == 0)
-				continue;
-			const char *tail = refs[i].e->src == NT_SRC_TITLE ? ",\"title\"]" : "]";
-			if ((kept && nt_buf_append(&b, ",", 1) != NT_OK) || nt_buf_append(&b, "[", 1) != NT_OK ||
-			    nt_buf_append_uint(&b, refs[i].e->start) != NT_OK ||
-			    nt_buf_append(&b, ",", 1) != NT_OK ||
-			    nt_buf_append_uint(&b, refs[i].e->end) != NT_OK ||
-			    nt_buf_append(&b, tail, strlen(tail)) != NT_OK)
-				rc = NT_ENOMEM;
-			kept++;
-		}
-		if (rc == NT_OK)
-			rc = nt_buf_append(&b, "]", 1);
-		cJSON *raw = rc == NT_OK ? cJSON_CreateRaw(b.data) : NULL;
-		nt_buf_free(&b);
-		if (!raw) {
-			free(refs);
-			return NT_ENOMEM;
-		}
-		cJSON_AddItemToObject(lab, "evidence", raw);
-	} else {
-		cJSON *arr = cJSON_AddArrayToObject(lab, "evidence");
-		if (!arr) {
-			free(refs);
-			return NT_ENOMEM;
-		}
-		size_t kept = 0;
-		for (size_t i = 0; i < n && kept < NT_MAX_EVIDENCE; i++) {
-			if (i && ev_cmp_pos(&refs[i - 1], &refs[i]) == 0)
-				continue;
-			cJSON *span = cJSON_CreateArray();
-			if (!span) {
-				free(refs);
-				return NT_ENOMEM;
-			}
-			cJSON_AddItemToArray(span, cJSON_CreateNumber(refs[i].e->start));
-			cJSON_AddItemToArray(span, cJSON_CreateNumber(refs[i].e->end));
-			if (refs[i].e->src == NT_SRC_TITLE)
-				cJSON_AddItemToArray(span, cJSON_CreateString("title"));
-			cJSON_AddItemToArray(arr, span);
-			kept++;
-		}
+	int rc = nt_buf_append(b, ",\"evidence\":[", 13);
+	size_t kept = 0;
+	for (size_t i = 0; i < n && kept < NT_MAX_EVIDENCE && rc == NT_OK; i++) {
+		if (i && ev_cmp_pos(&refs[i - 1], &refs[i]) == 0)
+			continue;
+		if (kept && nt_buf_append(b, ",", 1) != NT_OK)
+			rc = NT_ENOMEM;
+		else
+			rc = put_span(b, refs[i].e);
+		kept++;
 	}
-	if (flags & NT_COMBINE_EXPLAIN) {
+	if (rc == NT_OK)
+		rc = nt_buf_append(b, "]", 1);
+	if (rc == NT_OK && (flags & NT_COMBINE_EXPLAIN)) {
 		qsort(refs, n, sizeof *refs, ev_cmp_weight);
-		cJSON *ex = cJSON_AddArrayToObject(lab, "explain");
-		for (size_t i = 0; ex && i < n && i < NT_MAX_EXPLAIN; i++) {
+		rc = nt_buf_append(b, ",\"explain\":[", 12);
+		for (size_t i = 0; rc == NT_OK && i < n && i < NT_MAX_EXPLAIN; i++) {
 			const struct nt_sink_evidence *e = refs[i].e;
 			const char *base = e->src == NT_SRC_TITLE ? doc->title : doc->text;
 			size_t blen = e->src == NT_SRC_TITLE ? doc->title_len : doc->text_len;
-			cJSON *o = cJSON_CreateObject();
-			if (!o)
-				break;
-			if (base && e->end <= blen) {
+			rc = nt_buf_append(b, i ? ",{" : "{", i ? 2 : 1);
+			if (rc == NT_OK && base && e->end <= blen) {
 				char *t = malloc(e->end - e->start + 1);
-				if (t) {
-					memcpy(t, base + e->start, e->end - e->start);
-					t[e->end - e->start] = '\0';
-					cJSON_AddStringToObject(o, "text", t);
-					free(t);
+				if (!t) {
+					rc = NT_ENOMEM;
+					break;
 				}
+				memcpy(t, base + e->start, e->end - e->start);
+				t[e->end - e->start] = '\0';
+				if (nt_buf_append(b, "\"text\":", 7) != NT_OK || nt_json_put_string(b, t) != NT_OK ||
+				    nt_buf_append(b, ",", 1) != NT_OK)
+					rc = NT_ENOMEM;
+				free(t);
 			}
-			cJSON *span = cJSON_AddArrayToObject(o, "span");
-			if (span) {
-				cJSON_AddItemToArray(span, cJSON_CreateNumber(e->start));
-				cJSON_AddItemToArray(span, cJSON_CreateNumber(e->end));
-				if (e->src == NT_SRC_TITLE)
-					cJSON_AddItemToArray(span, cJSON_CreateString("title"));
-			}
-			cJSON_AddNumberToObject(o, "weight", round4(e->weight));
-			cJSON_AddStringToObject(o, "plugin", refs[i].instance);
-			cJSON_AddItemToArray(ex, o);
+			if (rc != NT_OK || nt_buf_append(b, "\"span\":", 7) != NT_OK || put_span(b, e) != NT_OK ||
+			    nt_buf_append(b, ",\"weight\":", 10) != NT_OK ||
+			    nt_json_put_number(b, round4(e->weight)) != NT_OK ||
+			    nt_buf_append(b, ",\"plugin\":", 10) != NT_OK ||
+			    nt_json_put_string(b, refs[i].instance) != NT_OK || nt_buf_append(b, "}", 1) != NT_OK)
+				rc = NT_ENOMEM;
 		}
+		if (rc == NT_OK)
+			rc = nt_buf_append(b, "]", 1);
 	}
 	free(refs);
-	return NT_OK;
+	return rc;
 }
 
 static double label_threshold(const struct nt_facet_plan *f, const char *label)
@@ -361,8 +335,17 @@ static void free_cands(struct cand *c, size_t n)
 	free(c);
 }
 
+/* Append "key": (a member of a facet object) to b. */
+static int put_key(struct nt_buf *b, const char *key, int first)
+{
+	if ((!first && nt_buf_append(b, ",", 1) != NT_OK) || nt_json_put_string(b, key) != NT_OK)
+		return NT_ENOMEM;
+	return nt_buf_append(b, ":", 1);
+}
+
+/* Append the facet object {"labels":[...],"scores":{...},<numbers>} of plan f to b. */
 static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *sinks,
-                         const struct nt_doc *doc, int flags, cJSON *fo)
+                         const struct nt_doc *doc, int flags, struct nt_buf *b)
 {
 	int *alive = calloc(f->ninst + 1, sizeof *alive);
 	if (!alive)
@@ -379,25 +362,26 @@ static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *s
 		c[i].combined = combine_scores(f, c[i].score, alive);
 	if (n > 1)
 		qsort(c, n, sizeof *c, cand_cmp);
-	cJSON *labels = cJSON_AddArrayToObject(fo, "labels");
-	int rc = labels ? NT_OK : NT_ENOMEM;
+	int rc = nt_buf_append(b, "{\"labels\":[", 11);
+	int has_scores = 0;
 	size_t kept = 0;
 	for (size_t i = 0; i < n && rc == NT_OK; i++) {
 		if (c[i].combined < label_threshold(f, c[i].label))
 			continue;
 		if ((f->cfg.single && kept >= 1) || (f->cfg.top_k && kept >= (size_t)f->cfg.top_k))
 			break;
-		cJSON *lab = cJSON_CreateObject();
-		if (!lab) {
+		if (nt_buf_append(b, kept ? ",{\"label\":" : "{\"label\":", kept ? 10 : 9) != NT_OK ||
+		    nt_json_put_string(b, c[i].label) != NT_OK || nt_buf_append(b, ",\"score\":", 9) != NT_OK ||
+		    nt_json_put_number(b, round4(c[i].combined)) != NT_OK)
 			rc = NT_ENOMEM;
-			break;
-		}
-		cJSON_AddStringToObject(lab, "label", c[i].label);
-		cJSON_AddNumberToObject(lab, "score", round4(c[i].combined));
-		cJSON_AddItemToArray(labels, lab);
-		rc = add_evidence(f, sinks, c[i].label, doc, flags, lab);
+		if (rc == NT_OK)
+			rc = add_evidence(f, sinks, c[i].label, doc, flags, b);
+		if (rc == NT_OK)
+			rc = nt_buf_append(b, "}", 1);
 		kept++;
 	}
+	if (rc == NT_OK)
+		rc = nt_buf_append(b, "]", 1);
 	free_cands(c, n);
 	/* raw scores of every label, when plugins report them */
 	if (rc == NT_OK && collect(f, sinks, 1, &c, &n) == NT_OK) {
@@ -411,24 +395,47 @@ static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *s
 					reports |= c[i].score[k] >= 0;
 				alive[k] = alive[k] && reports;
 			}
-			cJSON *sc = cJSON_AddObjectToObject(fo, "scores");
-			for (size_t i = 0; sc && i < n; i++) {
+			has_scores = 1;
+			rc = nt_buf_append(b, ",\"scores\":{", 11);
+			for (size_t i = 0; rc == NT_OK && i < n; i++) {
 				for (size_t k = 0; k < f->ninst; k++)
 					if (alive[k] && c[i].score[k] < 0)
 						c[i].score[k] = 0;
-				cJSON_AddNumberToObject(sc, c[i].label, round4(combine_scores(f, c[i].score, alive)));
+				/* a repeated key keeps its first value, as in a parsed object */
+				size_t d = 0;
+				while (d < i && strcmp(c[d].label, c[i].label) != 0)
+					d++;
+				if (d < i)
+					continue;
+				if (put_key(b, c[i].label, i == 0) != NT_OK ||
+				    nt_json_put_number(b, round4(combine_scores(f, c[i].score, alive))) != NT_OK)
+					rc = NT_ENOMEM;
 			}
+			if (rc == NT_OK)
+				rc = nt_buf_append(b, "}", 1);
 		}
 		free_cands(c, n);
 	}
-	/* named numbers: the mean over the instances that set them */
+	/* named numbers: the mean over the instances that set them; a key once per facet,
+	 * never "labels" or (when present) "scores" */
 	for (size_t k = 0; k < f->ninst && rc == NT_OK; k++) {
 		const struct nt_sink *s = sinks[f->inst[k]];
 		if (!s)
 			continue;
-		for (size_t j = 0; j < s->nnumbers; j++) {
-			if (strcmp(s->numbers[j].facet, f->facet) != 0 ||
-			    cJSON_GetObjectItemCaseSensitive(fo, s->numbers[j].key))
+		for (size_t j = 0; j < s->nnumbers && rc == NT_OK; j++) {
+			const char *key = s->numbers[j].key;
+			if (strcmp(s->numbers[j].facet, f->facet) != 0 || strcmp(key, "labels") == 0 ||
+			    (has_scores && strcmp(key, "scores") == 0))
+				continue;
+			int seen = 0;
+			for (size_t k0 = 0; k0 <= k && !seen; k0++) {
+				const struct nt_sink *s0 = sinks[f->inst[k0]];
+				size_t upto = k0 == k ? j : (s0 ? s0->nnumbers : 0);
+				for (size_t j0 = 0; j0 < upto && !seen; j0++)
+					seen = strcmp(s0->numbers[j0].facet, f->facet) == 0 &&
+					       strcmp(s0->numbers[j0].key, key) == 0;
+			}
+			if (seen)
 				continue;
 			double sum = 0;
 			size_t cnt = 0;
@@ -436,31 +443,36 @@ static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *s
 				const struct nt_sink *s2 = sinks[f->inst[k2]];
 				for (size_t j2 = 0; s2 && j2 < s2->nnumbers; j2++)
 					if (strcmp(s2->numbers[j2].facet, f->facet) == 0 &&
-					    strcmp(s2->numbers[j2].key, s->numbers[j].key) == 0) {
+					    strcmp(s2->numbers[j2].key, key) == 0) {
 						sum += s2->numbers[j2].value;
 						cnt++;
 					}
 			}
 			double v = sum / (double)cnt;
-			cJSON_AddNumberToObject(fo, s->numbers[j].key,
-			                        fabs(v) >= 100 ? floor(v + 0.5) : round4(v));
+			if (put_key(b, key, 0) != NT_OK ||
+			    nt_json_put_number(b, fabs(v) >= 100 ? floor(v + 0.5) : round4(v)) != NT_OK)
+				rc = NT_ENOMEM;
 		}
 	}
+	if (rc == NT_OK)
+		rc = nt_buf_append(b, "}", 1);
 	free(alive);
 	return rc;
 }
 
 int nt_combine(const struct nt_combiner *c, struct nt_sink *const *sinks, size_t n,
-               const struct nt_doc *doc, int flags, cJSON *facets_obj)
+               const struct nt_doc *doc, int flags, struct nt_buf *out)
 {
 	(void)n;
+	if (nt_buf_append(out, "{", 1) != NT_OK)
+		return NT_ENOMEM;
 	for (size_t i = 0; i < c->nfacets; i++) {
-		cJSON *fo = cJSON_AddObjectToObject(facets_obj, c->facets[i].facet);
-		if (!fo)
+		/* a facet name repeated in the plan cannot happen (plan_add_facet merges) */
+		if (put_key(out, c->facets[i].facet, i == 0) != NT_OK)
 			return NT_ENOMEM;
-		int rc = combine_facet(&c->facets[i], sinks, doc, flags, fo);
+		int rc = combine_facet(&c->facets[i], sinks, doc, flags, out);
 		if (rc != NT_OK)
 			return rc;
 	}
-	return NT_OK;
+	return nt_buf_append(out, "}", 1);
 }

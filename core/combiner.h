@@ -3,9 +3,9 @@
 #define NT_COMBINER_H
 
 #include <stddef.h>
-#include <cjson/cJSON.h>
 #include "conf.h"
 #include "sink.h"
+#include "util.h"
 
 /* The resolved policy of one facet: its config and which instances emit it. */
 struct nt_facet_plan {
@@ -30,13 +30,13 @@ int nt_combiner_init(struct nt_combiner *c, const struct nt_config *cfg,
                      struct nt_error *err);
 
 #define NT_COMBINE_EXPLAIN 1 /* add "explain" arrays (evidence words and weights) */
-#define NT_COMBINE_RAW 2     /* evidence arrays as pre-printed cJSON_Raw items (for printing) */
 
 /* Merge sinks[0..n) (one per instance, in pipeline order; a NULL sink = the instance
- * failed) into facets_obj, one member per planned facet. flags: NT_COMBINE_*; doc
- * gives the text of evidence for explain mode. Returns NT_OK or NT_ENOMEM. */
+ * failed) and append the "facets" object to out as compact JSON: one member per
+ * planned facet, in plan order. flags: NT_COMBINE_*; doc gives the text of evidence
+ * for explain mode. Returns NT_OK or NT_ENOMEM (out then holds a partial object). */
 int nt_combine(const struct nt_combiner *c, struct nt_sink *const *sinks, size_t n,
-               const struct nt_doc *doc, int flags, cJSON *facets_obj);
+               const struct nt_doc *doc, int flags, struct nt_buf *out);
 
 void nt_combiner_free(struct nt_combiner *c);
 

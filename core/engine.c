@@ -37,6 +37,8 @@ struct workspace {
 	struct nt_docbuf *doc;
 	struct nt_sink *sinks;
 	struct nt_sink **ptrs;
+	int *status;             /* per instance: what classify() returned */
+	struct nt_error *errs;   /* per instance: its error message */
 	struct workspace *next;
 	struct nt_engine *eng;   /* owner, for the thread-exit destructor */
 	int idle;                /* its thread exited: free for another thread (under eng->lock) */
@@ -50,8 +52,8 @@ struct nt_engine {
 	struct instance *inst;
 	size_t ninst;
 	struct nt_combiner comb;
-	cJSON *provenance;       /* template copied into every record */
-	char *provenance_json;   /* the same, printed, for records that are only printed */
+	cJSON *provenance;       /* the provenance array, built at open */
+	char *provenance_json;   /* the same, printed: copied into every record */
 	int explain;
 	pthread_key_t key;
 	int key_ready;
@@ -172,6 +174,8 @@ static void workspace_free(struct workspace *w, size_t ninst)
 		nt_sink_release(&w->sinks[i]);
 	free(w->sinks);
 	free(w->ptrs);
+	free(w->status);
+	free(w->errs);
 	free(w);
 }
 
@@ -360,7 +364,9 @@ static struct workspace *get_workspace(struct nt_engine *e)
 	w->doc = nt_docbuf_new();
 	w->sinks = calloc(e->ninst + 1, sizeof *w->sinks);
 	w->ptrs = calloc(e->ninst + 1, sizeof *w->ptrs);
-	if (!w->doc || !w->sinks || !w->ptrs) {
+	w->status = calloc(e->ninst + 1, sizeof *w->status);
+	w->errs = calloc(e->ninst + 1, sizeof *w->errs);
+	if (!w->doc || !w->sinks || !w->ptrs || !w->status || !w->errs) {
 		workspace_free(w, e->ninst);
 		return NULL;
 	}
@@ -373,22 +379,22 @@ static struct workspace *get_workspace(struct nt_engine *e)
 	return w;
 }
 
-static cJSON *error_entry(const char *plugin, const char *code, const char *msg)
+/* Append one {"code","message"[,"byte"]} warning object. */
+static int put_warning(struct nt_buf *b, int first, const char *code, const char *msg, long long byte)
 {
-	cJSON *o = cJSON_CreateObject();
-	if (o) {
-		cJSON_AddStringToObject(o, "plugin", plugin);
-		cJSON_AddStringToObject(o, "code", code);
-		cJSON_AddStringToObject(o, "message", msg);
-	}
-	return o;
+	if (nt_buf_append(b, first ? "{\"code\":" : ",{\"code\":", first ? 8 : 9) != NT_OK ||
+	    nt_json_put_string(b, code) != NT_OK || nt_buf_append(b, ",\"message\":", 11) != NT_OK ||
+	    nt_json_put_string(b, msg) != NT_OK)
+		return NT_ENOMEM;
+	if (byte >= 0 && (nt_buf_append(b, ",\"byte\":", 8) != NT_OK ||
+	                  nt_json_put_number(b, (double)byte) != NT_OK))
+		return NT_ENOMEM;
+	return nt_buf_append(b, "}", 1);
 }
 
-/* Tag into a record tree; raw: evidence and provenance as pre-printed items. */
-static int tag_tree(struct nt_engine *e, const struct nt_article *a, int raw, cJSON **record,
-                    struct nt_error *err)
+int nt_engine_tag_text(struct nt_engine *e, const struct nt_article *a, const struct nt_warning *extra,
+                       size_t nextra, struct nt_buf *out, struct nt_error *err)
 {
-	*record = NULL;
 	struct workspace *w = get_workspace(e);
 	if (!w)
 		return nt_seterr(err, NT_ENOMEM, "out of memory");
@@ -398,122 +404,141 @@ static int tag_tree(struct nt_engine *e, const struct nt_article *a, int raw, cJ
 	                      a->text_len, a->title_in_text, &doc, err);
 	if (rc != NT_OK)
 		return rc;
-	cJSON *rec = cJSON_CreateObject();
-	cJSON *errors = cJSON_CreateArray();
-	if (!rec || !errors) {
-		cJSON_Delete(rec);
-		cJSON_Delete(errors);
-		return nt_seterr(err, NT_ENOMEM, "out of memory");
-	}
+	int *failed = w->status;
+	struct nt_error *perr = w->errs;
+	size_t nfailed = 0;
 	for (size_t i = 0; i < e->ninst; i++) {
 		struct instance *in = &e->inst[i];
 		struct nt_sink *s = &w->sinks[i];
 		nt_sink_reset(s, in->name);
-		struct nt_error perr = {0};
-		int prc = in->plugin->classify(in->state, doc, s, &perr);
+		perr[i].msg[0] = '\0';
+		int prc = in->plugin->classify(in->state, doc, s, &perr[i]);
 		if (prc == NT_OK && s->overflow)
-			prc = nt_seterr(&perr, NT_ENOMEM, "out of memory while emitting labels");
-		if (prc != NT_OK) {
-			w->ptrs[i] = NULL;
-			cJSON_AddItemToArray(errors, error_entry(in->name, status_code(prc),
-			                                         perr.msg[0] ? perr.msg : nt_strerror(prc)));
-		} else {
-			w->ptrs[i] = s;
-		}
+			prc = nt_seterr(&perr[i], NT_ENOMEM, "out of memory while emitting labels");
+		failed[i] = prc;
+		w->ptrs[i] = prc == NT_OK ? s : NULL;
+		nfailed += prc != NT_OK;
 	}
-	cJSON_AddStringToObject(rec, "id", id);
-	if (a->title) {
-		cJSON_AddStringToObject(rec, "title", doc->title);
-	} else if (doc->zones[NT_ZONE_TITLE].ntokens) {
+	size_t start = out->len;
+	int orc = nt_buf_append(out, "{\"id\":", 6);
+	if (orc == NT_OK)
+		orc = nt_json_put_string(out, id);
+	if (orc == NT_OK && a->title) {
+		if (nt_buf_append(out, ",\"title\":", 9) != NT_OK || nt_json_put_string(out, doc->title) != NT_OK)
+			orc = NT_ENOMEM;
+	} else if (orc == NT_OK && doc->zones[NT_ZONE_TITLE].ntokens) {
 		const struct nt_token *f = &doc->tokens[doc->zones[NT_ZONE_TITLE].first_token];
 		const struct nt_token *l = f + doc->zones[NT_ZONE_TITLE].ntokens - 1;
 		char *t = malloc(l->end - f->start + 1);
-		if (t) {
+		if (!t) {
+			orc = NT_ENOMEM;
+		} else {
 			memcpy(t, doc->text + f->start, l->end - f->start);
 			t[l->end - f->start] = '\0';
-			cJSON_AddStringToObject(rec, "title", t);
+			if (nt_buf_append(out, ",\"title\":", 9) != NT_OK || nt_json_put_string(out, t) != NT_OK)
+				orc = NT_ENOMEM;
 			free(t);
 		}
 	}
-	cJSON *facets = cJSON_AddObjectToObject(rec, "facets");
-	int flags = (e->explain ? NT_COMBINE_EXPLAIN : 0) | (raw ? NT_COMBINE_RAW : 0);
-	if (!facets || nt_combine(&e->comb, w->ptrs, e->ninst, doc, flags, facets) != NT_OK) {
-		cJSON_Delete(rec);
-		cJSON_Delete(errors);
-		return nt_seterr(err, NT_ENOMEM, "out of memory");
-	}
-	if (a->meta_json) {
+	if (orc == NT_OK)
+		orc = nt_buf_append(out, ",\"facets\":", 10);
+	if (orc == NT_OK)
+		orc = nt_combine(&e->comb, w->ptrs, e->ninst, doc, e->explain ? NT_COMBINE_EXPLAIN : 0, out);
+	if (orc == NT_OK && a->meta_json) {
 		cJSON *meta = cJSON_Parse(a->meta_json);
-		if (meta && cJSON_IsObject(meta) && meta->child)
-			cJSON_AddItemToObject(rec, "meta", meta);
-		else
-			cJSON_Delete(meta);
+		if (meta && cJSON_IsObject(meta) && meta->child &&
+		    (nt_buf_append(out, ",\"meta\":", 8) != NT_OK || nt_json_put(out, meta) != NT_OK))
+			orc = NT_ENOMEM;
+		cJSON_Delete(meta);
 	}
-	cJSON_AddItemToObject(rec, "provenance", raw ? cJSON_CreateRaw(e->provenance_json)
-	                                              : cJSON_Duplicate(e->provenance, 1));
+	if (orc == NT_OK && (nt_buf_append(out, ",\"provenance\":", 14) != NT_OK ||
+	                     nt_buf_append(out, e->provenance_json, strlen(e->provenance_json)) != NT_OK))
+		orc = NT_ENOMEM;
 	long long first;
 	size_t repairs = nt_docbuf_repairs(w->doc, &first);
-	if (repairs) {
-		cJSON *warn = cJSON_AddArrayToObject(rec, "warnings");
-		char msg[160];
-		snprintf(msg, sizeof msg,
-		         "%zu invalid UTF-8 byte%s replaced by '?', the first at byte %lld", repairs,
-		         repairs == 1 ? "" : "s", first);
-		cJSON *o = cJSON_CreateObject();
-		if (warn && o) {
-			cJSON_AddStringToObject(o, "code", "invalid-utf8");
-			cJSON_AddStringToObject(o, "message", msg);
-			cJSON_AddNumberToObject(o, "byte", (double)first);
-			cJSON_AddItemToArray(warn, o);
-		} else {
-			cJSON_Delete(o);
+	if (orc == NT_OK && (repairs || nextra)) {
+		orc = nt_buf_append(out, ",\"warnings\":[", 13);
+		if (orc == NT_OK && repairs) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "%zu invalid UTF-8 byte%s replaced by '?', the first at byte %lld",
+			         repairs, repairs == 1 ? "" : "s", first);
+			orc = put_warning(out, 1, "invalid-utf8", msg, first);
 		}
+		for (size_t i = 0; i < nextra && orc == NT_OK; i++)
+			orc = put_warning(out, i == 0 && !repairs, extra[i].code, extra[i].message, extra[i].byte);
+		if (orc == NT_OK)
+			orc = nt_buf_append(out, "]", 1);
 	}
-	if (cJSON_GetArraySize(errors) > 0)
-		cJSON_AddItemToObject(rec, "errors", errors);
-	else
-		cJSON_Delete(errors);
-	*record = rec;
+	if (orc == NT_OK && nfailed) {
+		orc = nt_buf_append(out, ",\"errors\":[", 11);
+		size_t k = 0;
+		for (size_t i = 0; i < e->ninst && orc == NT_OK; i++) {
+			if (failed[i] == NT_OK)
+				continue;
+			int first_err = k++ == 0;
+			if (nt_buf_append(out, first_err ? "{\"plugin\":" : ",{\"plugin\":", first_err ? 10 : 11) != NT_OK ||
+			    nt_json_put_string(out, e->inst[i].name) != NT_OK ||
+			    nt_buf_append(out, ",\"code\":", 8) != NT_OK ||
+			    nt_json_put_string(out, status_code(failed[i])) != NT_OK ||
+			    nt_buf_append(out, ",\"message\":", 11) != NT_OK ||
+			    nt_json_put_string(out, perr[i].msg[0] ? perr[i].msg : nt_strerror(failed[i])) != NT_OK)
+				orc = NT_ENOMEM;
+			else
+				orc = nt_buf_append(out, "}", 1);
+		}
+		if (orc == NT_OK)
+			orc = nt_buf_append(out, "]", 1);
+	}
+	if (orc == NT_OK)
+		orc = nt_buf_append(out, "}", 1);
+	if (orc != NT_OK) {
+		out->len = start;
+		if (out->data)
+			out->data[start] = '\0';
+		return nt_seterr(err, NT_ENOMEM, "out of memory");
+	}
 	return NT_OK;
 }
 
 int nt_engine_tag_json(struct nt_engine *e, const struct nt_article *a, cJSON **record,
                        struct nt_error *err)
 {
-	return tag_tree(e, a, 0, record, err);
-}
-
-int nt_engine_tag_for_print(struct nt_engine *e, const struct nt_article *a, cJSON **record,
-                            struct nt_error *err)
-{
-	return tag_tree(e, a, 1, record, err);
+	struct nt_buf b = {0};
+	*record = NULL;
+	int rc = nt_engine_tag_text(e, a, NULL, 0, &b, err);
+	if (rc == NT_OK && !(*record = cJSON_ParseWithLength(b.data, b.len)))
+		rc = nt_seterr(err, NT_ENOMEM, "out of memory");
+	nt_buf_free(&b);
+	return rc;
 }
 
 int nt_engine_tag(struct nt_engine *e, const struct nt_article *a, int pretty, char **record,
                   struct nt_error *err)
 {
-	cJSON *rec;
+	struct nt_buf b = {0};
 	*record = NULL;
-	int rc = tag_tree(e, a, !pretty, &rec, err);
-	if (rc != NT_OK)
+	int rc = nt_engine_tag_text(e, a, NULL, 0, &b, err);
+	if (rc != NT_OK) {
+		nt_buf_free(&b);
 		return rc;
-	char *s = NULL;
-	if (pretty) {
-		/* hand out memory the caller frees with free() */
-		char *p = cJSON_Print(rec);
-		if (p) {
-			size_t n = strlen(p);
-			if ((s = malloc(n + 1)) != NULL)
-				memcpy(s, p, n + 1);
-			cJSON_free(p);
-		}
-	} else {
-		s = nt_json_print(rec);
 	}
+	if (!pretty) {
+		*record = b.data;
+		return NT_OK;
+	}
+	/* hand out memory the caller frees with free() */
+	cJSON *rec = cJSON_ParseWithLength(b.data, b.len);
+	nt_buf_free(&b);
+	char *p = rec ? cJSON_Print(rec) : NULL;
 	cJSON_Delete(rec);
-	if (!s)
+	if (p) {
+		size_t n = strlen(p);
+		if ((*record = malloc(n + 1)) != NULL)
+			memcpy(*record, p, n + 1);
+		cJSON_free(p);
+	}
+	if (!*record)
 		return nt_seterr(err, NT_ENOMEM, "out of memory");
-	*record = s;
 	return NT_OK;
 }
 

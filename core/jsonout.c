@@ -1,4 +1,4 @@
-/* jsonout.c - compact JSON printing of record trees, faster than cJSON's for numbers */
+/* jsonout.c - compact JSON writing: strings, numbers and whole cJSON trees into a buffer */
 #include "config.h"
 #include "jsonout.h"
 #include "util.h"
@@ -17,7 +17,7 @@ static char *utoa_rev(unsigned long long u, char *end)
 	return end;
 }
 
-static int put_number(struct nt_buf *b, double v)
+int nt_json_put_number(struct nt_buf *b, double v)
 {
 	char tmp[40];
 	if (!isfinite(v))
@@ -56,38 +56,51 @@ static int put_number(struct nt_buf *b, double v)
 	return nt_buf_append(b, tmp, (size_t)n);
 }
 
-static int put_string(struct nt_buf *b, const char *s)
+/* Escape of each byte: 0 = as is, 1 = \uXXXX, else the character after the backslash. */
+static const unsigned char esc_of[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 'b', 't', 'n', 1, 'f', 'r', 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, '"', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\\', 0, 0, 0,
+};
+
+int nt_json_put_string(struct nt_buf *b, const char *s)
 {
-	if (nt_buf_append(b, "\"", 1) != NT_OK)
+	size_t n = 0, extra = 0;
+	for (const unsigned char *q = (const unsigned char *)s; *q; q++, n++)
+		if (esc_of[*q])
+			extra += esc_of[*q] == 1 ? 5 : 1;
+	if (nt_buf_reserve(b, n + extra + 2) != NT_OK)
 		return NT_ENOMEM;
-	const char *run = s;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		const char *esc = NULL;
-		char u[8];
-		switch (*p) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		case '\b': esc = "\\b"; break;
-		case '\f': esc = "\\f"; break;
-		default:
-			if (*p < 0x20) {
-				snprintf(u, sizeof u, "\\u%04x", *p);
-				esc = u;
-			}
-		}
-		if (!esc)
+	char *o = b->data + b->len;
+	*o++ = '"';
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	for (; *p; p++) {
+		unsigned char e = esc_of[*p];
+		if (!e)
 			continue;
-		if (nt_buf_append(b, run, (size_t)((const char *)p - run)) != NT_OK ||
-		    nt_buf_append(b, esc, strlen(esc)) != NT_OK)
-			return NT_ENOMEM;
-		run = (const char *)p + 1;
+		memcpy(o, run, (size_t)(p - run));
+		o += p - run;
+		*o++ = '\\';
+		if (e == 1) {
+			static const char hex[] = "0123456789abcdef";
+			memcpy(o, "u00", 3);
+			o[3] = hex[*p >> 4];
+			o[4] = hex[*p & 15];
+			o += 5;
+		} else {
+			*o++ = (char)e;
+		}
+		run = p + 1;
 	}
-	if (nt_buf_append(b, run, strlen(run)) != NT_OK)
-		return NT_ENOMEM;
-	return nt_buf_append(b, "\"", 1);
+	memcpy(o, run, (size_t)(p - run));
+	o += p - run;
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+	return NT_OK;
 }
 
 static int put_item(struct nt_buf *b, const cJSON *it)
@@ -96,8 +109,8 @@ static int put_item(struct nt_buf *b, const cJSON *it)
 	case cJSON_False: return nt_buf_append(b, "false", 5);
 	case cJSON_True: return nt_buf_append(b, "true", 4);
 	case cJSON_NULL: return nt_buf_append(b, "null", 4);
-	case cJSON_Number: return put_number(b, it->valuedouble);
-	case cJSON_String: return put_string(b, it->valuestring ? it->valuestring : "");
+	case cJSON_Number: return nt_json_put_number(b, it->valuedouble);
+	case cJSON_String: return nt_json_put_string(b, it->valuestring ? it->valuestring : "");
 	case cJSON_Raw: return it->valuestring ? nt_buf_append(b, it->valuestring, strlen(it->valuestring))
 	                                       : nt_buf_append(b, "null", 4);
 	case cJSON_Array:
@@ -108,7 +121,7 @@ static int put_item(struct nt_buf *b, const cJSON *it)
 		for (const cJSON *c = it->child; c; c = c->next) {
 			if (c != it->child && nt_buf_append(b, ",", 1) != NT_OK)
 				return NT_ENOMEM;
-			if (obj && (put_string(b, c->string ? c->string : "") != NT_OK ||
+			if (obj && (nt_json_put_string(b, c->string ? c->string : "") != NT_OK ||
 			            nt_buf_append(b, ":", 1) != NT_OK))
 				return NT_ENOMEM;
 			if (put_item(b, c) != NT_OK)
@@ -119,6 +132,11 @@ static int put_item(struct nt_buf *b, const cJSON *it)
 	default:
 		return nt_buf_append(b, "null", 4);
 	}
+}
+
+int nt_json_put(struct nt_buf *b, const cJSON *item)
+{
+	return put_item(b, item);
 }
 
 char *nt_json_print(const cJSON *item)

@@ -1,4 +1,4 @@
-/* check_jsonout.c - unit tests of the compact record printer */
+/* check_jsonout.c - unit tests of the compact JSON writer */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -63,6 +63,42 @@ START_TEST(test_same_as_cjson_for_records)
 }
 END_TEST
 
+START_TEST(test_put_string_every_byte)
+{
+	/* every byte 0x01..0xff alone: what cJSON's own printer would write, and it parses back */
+	for (int c = 1; c < 256; c++) {
+		char in[2] = {(char)c, 0};
+		struct nt_buf b = {0};
+		ck_assert_int_eq(nt_buf_append(&b, "x", 1), NT_OK);
+		ck_assert_int_eq(nt_json_put_string(&b, in), NT_OK);
+		cJSON *str = cJSON_CreateString(in);
+		char *want = cJSON_PrintUnformatted(str);
+		ck_assert_msg(strcmp(b.data + 1, want) == 0, "byte %d: %s vs %s", c, b.data + 1, want);
+		ck_assert_uint_eq(b.len, strlen(b.data));
+		cJSON_free(want);
+		cJSON_Delete(str);
+		nt_buf_free(&b);
+	}
+	/* runs between escapes, appended after what the buffer holds */
+	struct nt_buf b = {0};
+	ck_assert_int_eq(nt_json_put_string(&b, "ab\"cd\\\\e\x1f"), NT_OK);
+	ck_assert_int_eq(nt_json_put_string(&b, ""), NT_OK);
+	ck_assert_str_eq(b.data, "\"ab\\\"cd\\\\\\\\e\\u001f\"\"\"");
+	nt_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_put_number_appends)
+{
+	struct nt_buf b = {0};
+	ck_assert_int_eq(nt_json_put_number(&b, 0.8712), NT_OK);
+	ck_assert_int_eq(nt_buf_append(&b, ",", 1), NT_OK);
+	ck_assert_int_eq(nt_json_put_number(&b, -3), NT_OK);
+	ck_assert_str_eq(b.data, "0.8712,-3");
+	nt_buf_free(&b);
+}
+END_TEST
+
 static Suite *jsonout_suite(void)
 {
 	Suite *s = suite_create("jsonout");
@@ -70,6 +106,8 @@ static Suite *jsonout_suite(void)
 	tcase_add_test(tc, test_numbers);
 	tcase_add_test(tc, test_strings_and_nesting);
 	tcase_add_test(tc, test_same_as_cjson_for_records);
+	tcase_add_test(tc, test_put_string_every_byte);
+	tcase_add_test(tc, test_put_number_appends);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -35,7 +35,8 @@ static void open_engine(void)
 	idset_add(&fz_done, "done");
 }
 
-/* Whole reader path: a batch with one worker and the writer thread, output to /dev/null. */
+/* Whole reader path, output to /dev/null: with -j1 (tagged on the reading thread) when
+ * size is even, else with two worker threads that write what they finish. */
 static void run_reader(const uint8_t *data, size_t size, size_t max, int ordered, int resume)
 {
 	struct batch b;
@@ -51,12 +52,11 @@ static void run_reader(const uint8_t *data, size_t size, size_t max, int ordered
 	pthread_mutex_init(&b.mu, NULL);
 	pthread_cond_init(&b.can_read, NULL);
 	pthread_cond_init(&b.can_work, NULL);
-	pthread_cond_init(&b.can_write, NULL);
 	b.t0 = now_s();
-	b.nworkers_alive = 1;
-	pthread_t writer, worker;
-	pthread_create(&writer, NULL, writer_main, &b);
-	pthread_create(&worker, NULL, worker_main, &b);
+	b.threaded = size & 1;
+	pthread_t worker[2];
+	for (int i = 0; b.threaded && i < 2; i++)
+		pthread_create(&worker[i], NULL, worker_main, &b);
 	FILE *f = fmemopen((void *)data, size ? size : 1, "rb");
 	if (f) {
 		if (size)
@@ -66,20 +66,18 @@ static void run_reader(const uint8_t *data, size_t size, size_t max, int ordered
 	pthread_mutex_lock(&b.mu);
 	b.reading_done = 1;
 	pthread_cond_broadcast(&b.can_work);
-	pthread_cond_broadcast(&b.can_write);
 	pthread_mutex_unlock(&b.mu);
-	pthread_join(worker, NULL);
-	pthread_mutex_lock(&b.mu);
-	pthread_cond_broadcast(&b.can_write);
-	pthread_mutex_unlock(&b.mu);
-	pthread_join(writer, NULL);
+	for (int i = 0; b.threaded && i < 2; i++)
+		pthread_join(worker[i], NULL);
+	out_flush(&b);
+	if (b.inflight || b.articles + b.skipped != b.next_seq)
+		abort(); /* an item was read and never written */
 	close(b.out_fd);
 	nt_buf_free(&b.obuf);
 	free(b.slots);
 	pthread_mutex_destroy(&b.mu);
 	pthread_cond_destroy(&b.can_read);
 	pthread_cond_destroy(&b.can_work);
-	pthread_cond_destroy(&b.can_write);
 }
 
 /* Input: byte 0 = mode (bit 0: whole reader instead of one line, bit 1: unordered,

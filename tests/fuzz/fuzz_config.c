@@ -81,11 +81,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct nt_docbuf *db = nt_docbuf_new();
 		const struct nt_doc *doc = NULL;
 		if (db && nt_doc_build(db, "f", NULL, 0, "a b c", 5, 0, &doc, &err) == NT_OK) {
-			cJSON *out = cJSON_CreateObject();
-			(void)nt_combine(&comb, sp, n, doc, 1, out);
-			char *s = cJSON_PrintUnformatted(out);
-			cJSON_free(s);
-			cJSON_Delete(out);
+			struct nt_buf out = {0};
+			if (nt_combine(&comb, sp, n, doc, NT_COMBINE_EXPLAIN, &out) == NT_OK) {
+				/* the facets object is JSON text: it must parse */
+				cJSON *o = cJSON_Parse(out.data);
+				if (!o)
+					abort();
+				cJSON_Delete(o);
+			}
+			nt_buf_free(&out);
 		}
 		nt_docbuf_free(db);
 	}
