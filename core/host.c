@@ -44,20 +44,32 @@ void *nt_arena_alloc(struct nt_arena *a, size_t n)
 	return p;
 }
 
+/* Largest arena kept between documents; above it the memory goes back to malloc. */
+#define NT_ARENA_KEEP ((size_t)8 << 20)
+
 void nt_arena_reset(struct nt_arena *a)
 {
-	/* keep the newest chunk, free the rest */
+	/* Keep one chunk as large as everything this document used (up to NT_ARENA_KEEP), so
+	 * the next document of the same size allocates nothing: no malloc/free per document. */
 	struct nt_arena_chunk *c = a->head;
 	if (!c)
 		return;
-	struct nt_arena_chunk *rest = c->next;
-	c->next = NULL;
 	c->used = 0;
-	while (rest) {
-		struct nt_arena_chunk *nx = rest->next;
-		free(rest);
-		rest = nx;
-	}
+	if (!c->next)
+		return;
+	size_t total = 0;
+	for (struct nt_arena_chunk *k = c; k; k = k->next)
+		total += k->cap;
+	nt_arena_free(a);
+	if (total > NT_ARENA_KEEP)
+		return;
+	c = malloc(sizeof *c + total);
+	if (!c)
+		return; /* the next alloc starts a new chunk */
+	c->cap = total;
+	c->used = 0;
+	c->next = NULL;
+	a->head = c;
 }
 
 void nt_arena_free(struct nt_arena *a)
