@@ -46,7 +46,8 @@ struct tp_model {
 	size_t nlabels;
 	struct tp_label *labels;
 	double *w;                /* nfeat * nlabels weights, row = feature (linear labels only) */
-	uint32_t *slots;          /* open addressing: vocabulary index + 1, 0 = empty */
+	uint64_t *slots;          /* open addressing by the low hash bits: (high 32 bits of the
+	                           * feature hash) << 32 | (vocabulary index + 1); 0 = empty */
 	size_t mask;              /* slots has mask + 1 entries */
 	int any_kernel;           /* some label needs svm_predict */
 	long max_evidence;
@@ -751,27 +752,33 @@ static int tp_load_vocab(struct tp_model *m, const char *path, struct nt_error *
 	if (!m->slots)
 		return tp_err(err, NT_ENOMEM, "%s: out of memory", path);
 	m->mask = cap - 1;
+	if (m->nfeat >= UINT32_MAX)
+		return tp_err(err, NT_EFORMAT, "%s: too many features", path);
 	for (size_t i = 0; i < m->nfeat; i++) {
-		size_t s = (size_t)(m->hashes[i] ^ (m->hashes[i] >> 32)) & m->mask;
+		size_t s = (size_t)m->hashes[i] & m->mask;
 		while (m->slots[s]) {
-			if (m->hashes[m->slots[s] - 1] == m->hashes[i])
+			if (m->hashes[(uint32_t)m->slots[s] - 1] == m->hashes[i])
 				return tp_err(err, NT_EFORMAT, "%s:%zu: duplicate feature hash", path, i + 2);
 			s = (s + 1) & m->mask;
 		}
-		m->slots[s] = (uint32_t)(i + 1);
+		m->slots[s] = (m->hashes[i] & 0xffffffff00000000ull) | (uint64_t)(i + 1);
 	}
 	return NT_OK;
 }
 
 /* Vocabulary index of hash h, or -1. */
+/* Vocabulary index of feature hash h, or -1. A miss usually costs one slot read: the
+ * full hash is compared only when the high 32 bits match. */
 static long tp_lookup(const struct tp_model *m, uint64_t h)
 {
-	size_t s = (size_t)(h ^ (h >> 32)) & m->mask;
-	while (m->slots[s]) {
-		uint32_t i = m->slots[s] - 1;
+	size_t s = (size_t)h & m->mask;
+	uint64_t tag = h & 0xffffffff00000000ull;
+	for (uint64_t v; (v = m->slots[s]) != 0; s = (s + 1) & m->mask) {
+		if ((v & 0xffffffff00000000ull) != tag)
+			continue;
+		uint32_t i = (uint32_t)v - 1;
 		if (m->hashes[i] == h)
 			return (long)i;
-		s = (s + 1) & m->mask;
 	}
 	return -1;
 }
@@ -1072,88 +1079,47 @@ struct tp_hit {
 	double x;        /* TF-IDF value, L2 normalised */
 };
 
-/* Sort 64-bit keys ascending in place (quicksort, median of three, insertion sort for short
- * runs; recursion only on the smaller side). No allocation, no comparison callback. */
-static void tp_sort_keys(uint64_t *a, size_t n)
-{
-	while (n > 16) {
-		uint64_t x = a[0], y = a[n / 2], z = a[n - 1];
-		uint64_t piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-		size_t i = 0, j = n - 1;
-		for (;;) {
-			while (a[i] < piv)
-				i++;
-			while (a[j] > piv)
-				j--;
-			if (i >= j)
-				break;
-			uint64_t t = a[i];
-			a[i++] = a[j];
-			a[j--] = t;
-		}
-		/* a[0..j] <= piv <= a[j+1..n-1] */
-		if (j + 1 < n - j - 1) {
-			tp_sort_keys(a, j + 1);
-			a += j + 1;
-			n -= j + 1;
-		} else {
-			tp_sort_keys(a + j + 1, n - j - 1);
-			n = j + 1;
-		}
-	}
-	for (size_t i = 1; i < n; i++) {
-		uint64_t v = a[i];
-		size_t k = i;
-		for (; k && a[k - 1] > v; k--)
-			a[k] = a[k - 1];
-		a[k] = v;
-	}
-}
-
-/* Collapse the occurrences of the document into one hit per vocabulary feature, in feature
- * order: tf sums the occurrence weights in document order, tok/tok2 keep the first occurrence
- * (occurrences of one feature come out of tp_extract in token order). Uses three scratch
- * arrays sized by the caller: hits (no entries), keys (no) and a slot table of 2^bits >= 2 no.
- * Returns the number of hits, or -1 when scratch memory ran out. */
+/* Collapse the occurrences of the document into one hit per vocabulary feature, in
+ * vocabulary order: tf sums the occurrence weights in document order, tok/tok2 keep the
+ * first occurrence (occurrences of one feature come out of tp_extract in token order).
+ * A bitmap over the vocabulary (nfeat bits, cleared per document) marks the features
+ * seen and a position array (nfeat entries, read only where a bit is set) finds their
+ * hit; reading the bitmap in order gives the hits sorted without a sort. Returns the
+ * number of hits written to hits (room for no), or -1 when scratch memory ran out. */
 static long tp_collect_hits(const struct tp_model *m, const struct tp_occ *occ, size_t no, struct tp_hit *hits,
                             struct nt_sink *sink)
 {
 	const struct nt_host *h = m->host;
-	unsigned bits = 4;
-	while (((size_t)1 << bits) < 2 * no)
-		bits++;
-	size_t cap = (size_t)1 << bits;
-	uint32_t *slot = h->scratch(sink, cap * sizeof *slot);
-	uint64_t *key = h->scratch(sink, (no + 1) * sizeof *key);
+	size_t nw = (m->nfeat + 63) / 64;
+	uint64_t *seen = h->scratch(sink, (nw + 1) * sizeof *seen);
+	uint32_t *pos = h->scratch(sink, (m->nfeat + 1) * sizeof *pos);
 	struct tp_hit *uniq = h->scratch(sink, (no + 1) * sizeof *uniq);
-	if (!slot || !key || !uniq)
+	if (!seen || !pos || !uniq)
 		return -1;
-	memset(slot, 0, cap * sizeof *slot);
-	size_t nu = 0;
+	memset(seen, 0, nw * sizeof *seen);
+	uint32_t nu = 0;
 	for (size_t i = 0; i < no; i++) {
 		long idx = tp_lookup(m, occ[i].hash);
 		if (idx < 0)
 			continue;
-		uint32_t u = (uint32_t)idx;
-		size_t s = (size_t)((u * 0x9E3779B1u) >> (32 - bits));
-		while (slot[s] && uniq[slot[s] - 1].idx != u)
-			s = (s + 1) & (cap - 1);
-		if (slot[s]) {
-			uniq[slot[s] - 1].tf += occ[i].weight;
+		uint64_t bit = 1ull << (idx & 63);
+		if (seen[idx >> 6] & bit) {
+			uniq[pos[idx]].tf += occ[i].weight;
 			continue;
 		}
-		uniq[nu].idx = u;
+		seen[idx >> 6] |= bit;
+		pos[idx] = nu;
+		uniq[nu].idx = (uint32_t)idx;
 		uniq[nu].tf = occ[i].weight;
 		uniq[nu].tok = occ[i].tok;
 		uniq[nu].tok2 = occ[i].tok2;
-		key[nu] = (uint64_t)u << 32 | nu;
 		nu++;
-		slot[s] = (uint32_t)nu;
 	}
-	tp_sort_keys(key, nu);
-	for (size_t i = 0; i < nu; i++)
-		hits[i] = uniq[(uint32_t)key[i]];
-	return (long)nu;
+	size_t k = 0;
+	for (size_t w = 0; w < nw && k < nu; w++)
+		for (uint64_t bits = seen[w]; bits; bits &= bits - 1)
+			hits[k++] = uniq[pos[w * 64 + (size_t)__builtin_ctzll(bits)]];
+	return (long)k;
 }
 
 /* Evidence candidate: contribution of one feature to a label. */
