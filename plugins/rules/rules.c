@@ -49,6 +49,11 @@ struct rule {
 	size_t nterms;
 };
 
+/* A token whose filter bit is clear starts no term: most tokens stop at one L1 read. */
+#define RULES_FILTER_WORDS 64
+#define RULES_FILTER_BITS (RULES_FILTER_WORDS * 64)
+#define RULES_FILTER_BIT(h) ((size_t)((h) >> 40) % RULES_FILTER_BITS)
+
 struct rules_state {
 	const struct nt_host *host;
 	struct rule *rules;
@@ -57,6 +62,7 @@ struct rules_state {
 	size_t nterms;
 	struct term **table;   /* open hash of chains by first-token hash */
 	size_t tsize;
+	uint64_t filter[RULES_FILTER_WORDS]; /* bit (hash >> 40) % RULES_FILTER_BITS of every first token */
 	char *path;
 	char digest[80];
 	const char **facets;   /* distinct facets, NULL-terminated */
@@ -272,6 +278,8 @@ static int build_index(struct rules_state *s)
 		size_t h = (size_t)(s->terms[i].hash[0] & (s->tsize - 1));
 		s->terms[i].next = s->table[h];
 		s->table[h] = &s->terms[i];
+		size_t fb = RULES_FILTER_BIT(s->terms[i].hash[0]);
+		s->filter[fb / 64] |= 1ull << (fb % 64);
 	}
 	/* distinct facets and labels for describe() */
 	s->facets = calloc(s->nrules + 1, sizeof *s->facets);
@@ -427,6 +435,9 @@ static int rules_classify(const void *vs, const struct nt_doc *d, struct nt_sink
 			words[nw++] = i;
 	for (size_t w = 0; w < nw; w++) {
 		const struct nt_token *t = &d->tokens[words[w]];
+		size_t fb = RULES_FILTER_BIT(t->hash);
+		if (!(s->filter[fb / 64] & (1ull << (fb % 64))))
+			continue;
 		for (const struct term *tm = s->table[t->hash & (s->tsize - 1)]; tm; tm = tm->next) {
 			if (tm->hash[0] != t->hash || !term_matches(d, words, nw, w, tm))
 				continue;
