@@ -37,7 +37,9 @@
 #define TONE_NFEAT 9        /* features of the value (regression) */
 #define TONE_NCFEAT 17      /* features of the 3-class decision */
 #define TONE_MAX_EVIDENCE 16
-#define TONE_PREFETCH 6     /* tokens ahead whose table slot the scorer prefetches */
+#ifndef TONE_PREFETCH
+#define TONE_PREFETCH 6     /* tokens ahead whose table slot the scorer prefetches (0: none) */
+#endif
 
 /* Kinds of table entries. */
 enum tone_kind {
@@ -72,24 +74,23 @@ struct tone_slot {
 #define TONE_SPECIAL 0x400u  /* (scorer table heads) the token needs the rules: not a plain learned word */
 
 /* The scorer's copy of the table: a perfect hash ("hash and displace") built at load time.
- * A key's group g (the top bits of one multiplicative hash) has a displacement disp[g] chosen
- * so that the keys of each group land on distinct free slots; so a token is one read of the
- * small displacement array (L1-resident) and one 16-byte slot, compared without branches,
- * whatever the token. head as in struct tone_slot (0 = empty) plus TONE_SPECIAL; val packs
- * value, learned, cls[0], cls[1] as int16 in bits 0, 16, 32, 48. */
+ * One product p = (key >> 16) * mul gives a key's group (bits 40 and up) and its base slot
+ * (bits 16 and up); the group's displacement disp[g] is XORed into the base slot, chosen so
+ * that the keys of each group land on distinct free slots (mul is the first of a few odd
+ * constants for which no two keys share a group and a base slot). So a token costs one
+ * multiplication, one read of the small displacement array (L1-resident) and one 16-byte
+ * slot, compared without branches, whatever the token. head as in struct tone_slot plus
+ * TONE_SPECIAL; an empty slot holds the key bits of an entry that lives in another slot (so
+ * nothing matches it) and zero values; val packs value, learned, cls[0], cls[1] as int16 in
+ * bits 0, 16, 32, 48. */
 struct tone_pslot {
 	uint64_t head;
 	uint64_t val;
 };
 
-#define TONE_GMUL 0x9E3779B97F4A7C15ULL /* group hash */
-#define TONE_DMUL 0xD6E8FEB86659FD93ULL /* displacement mixer */
-#define TONE_SMUL 0xA0761D6478BD642FULL /* slot hash */
-#define TONE_PBITS 24 /* at most 2^24 slots: indices are the top bits of a product, masked */
-/* The group of the key bits x = key >> 16 (before the mask), and its slot in a group with
- * displacement d (before the mask). */
-#define TONE_PGROUP(x) ((size_t)(((x) * TONE_GMUL) >> (64 - TONE_PBITS)))
-#define TONE_PSLOT(x, d) ((size_t)((((x) ^ ((uint64_t)(d) * TONE_DMUL)) * TONE_SMUL) >> (64 - TONE_PBITS)))
+/* The slot of the key bits x = key >> 16 (struct tone_state: mul, gmask, pmask, disp). */
+#define TONE_PSLOT(st, x)                                                                          \
+	((((x) * (st)->mul >> 16) & (st)->pmask) ^ (st)->disp[((x) * (st)->mul >> 40) & (st)->gmask])
 
 struct tone_config {
 	const char *lexicon;     /* path of lexicon.tsv */
@@ -118,7 +119,8 @@ struct tone_state {
 	size_t n;                 /* used slots */
 	struct tone_pslot *ps;    /* the scorer's table (tone_freeze): pmask + 1 slots */
 	uint16_t *disp;           /* gmask + 1 group displacements */
-	uint64_t pmask, gmask;
+	uint64_t pmask, gmask;    /* slots - 1 (at most 2^24), groups - 1 (at most 2^24) */
+	uint64_t mul;             /* the product's odd multiplier */
 	struct tone_params p;
 	char facet[64];
 	long evidence;
@@ -320,25 +322,29 @@ static int tone_add_punct(struct tone_state *s)
 }
 
 /* Build the scorer's perfect-hash table from the loading table: about 7 slots per 8 keys and
- * one displacement per 4 keys, larger only if no displacement fits. NT_OK or NT_ENOMEM. */
+ * one displacement per 4 keys, larger only if no multiplier or displacement fits.
+ * NT_OK, or NT_ENOMEM (also for a table over 2^24 slots). */
 static int tone_freeze(struct tone_state *s)
 {
-	size_t nslot = 64, ngrp, k, n = 0, g;
+	static const uint64_t muls[] = {
+		0x9E3779B97F4A7C15ULL, 0xD6E8FEB86659FD93ULL, 0xA0761D6478BD642FULL, 0xE7037ED1A0B428DBULL,
+		0x8EBC6AF09C88C6E3ULL, 0x589965CC75374CC3ULL, 0x1D8E4E27C47D124FULL, 0xBF58476D1CE4E5B9ULL,
+		0x94D049BB133111EBULL, 0xFF51AFD7ED558CCDULL, 0xC4CEB9FE1A85EC53ULL, 0x87C37B91114253D5ULL,
+		0x4CF5AD432745937FULL, 0x2127599BF4325C37ULL, 0x880355F21E6D1965ULL, 0xC2B2AE3D27D4EB4FULL,
+	};
+	size_t nslot = 64, ngrp, k, n = 0, g, i;
 	uint64_t *keys = NULL;
-	uint32_t *order = NULL, *gstart = NULL, *gcount = NULL;
-	uint32_t *slotkey = NULL;
-	int rc = NT_ENOMEM;
+	uint32_t *order = NULL, *gstart = NULL, *gcount = NULL, *slotkey = NULL;
+	int rc = NT_ENOMEM, ok = 0;
 	while (nslot * 7 < s->n * 8)
 		nslot *= 2;
-	if (!(keys = malloc((s->n ? s->n : 1) * sizeof *keys)))
+	if (!s->n || !(keys = malloc(s->n * sizeof *keys)))
 		return NT_ENOMEM;
 	for (k = 0; k < s->cap; k++)
 		if (s->slots[k].head)
 			keys[n++] = k;
-	for (;; nslot *= 2) {
-		size_t i;
-		int ok = 1;
-		if (nslot > ((size_t)1 << TONE_PBITS))
+	for (; !ok; nslot *= 2) {
+		if (nslot > ((size_t)1 << 24))
 			goto out;
 		ngrp = nslot / 4;
 		free(s->ps);
@@ -349,50 +355,55 @@ static int tone_freeze(struct tone_state *s)
 		free(slotkey);
 		s->ps = aligned_alloc(64, nslot * sizeof *s->ps);
 		s->disp = calloc(ngrp, sizeof *s->disp);
-		order = malloc((n ? n : 1) * sizeof *order);
+		order = malloc(n * sizeof *order);
 		gstart = calloc(ngrp + 1, sizeof *gstart);
 		gcount = calloc(ngrp, sizeof *gcount);
 		slotkey = malloc(nslot * sizeof *slotkey);
 		if (!s->ps || !s->disp || !order || !gstart || !gcount || !slotkey)
 			goto out;
-		memset(s->ps, 0, nslot * sizeof *s->ps);
-		memset(slotkey, 0xFF, nslot * sizeof *slotkey);
 		s->pmask = nslot - 1;
 		s->gmask = ngrp - 1;
-		/* keys by group (counting sort) */
-		for (i = 0; i < n; i++)
-			gcount[TONE_PGROUP(s->slots[keys[i]].head >> 16) & s->gmask]++;
-		for (g = 0; g < ngrp; g++)
-			gstart[g + 1] = gstart[g] + gcount[g];
-		memset(gcount, 0, ngrp * sizeof *gcount);
-		for (i = 0; i < n; i++) {
-			g = TONE_PGROUP(s->slots[keys[i]].head >> 16) & s->gmask;
-			order[gstart[g] + gcount[g]++] = (uint32_t)keys[i];
-		}
-		/* place the groups, largest first */
-		for (unsigned sz = 16; ok && sz > 0; sz--) {
-			for (g = 0; ok && g < ngrp; g++) {
-				uint32_t d;
-				if (!gcount[g] || (sz == 16 ? gcount[g] < 16 : gcount[g] != sz))
-					continue;
-				for (d = 0; d < 65536; d++) {
-					uint32_t a, c;
-					for (a = 0; a < gcount[g]; a++) {
-						size_t j = TONE_PSLOT(s->slots[order[gstart[g] + a]].head >> 16, d) & s->pmask;
-						if (slotkey[j] != UINT32_MAX)
+		for (size_t mi = 0; !ok && mi < sizeof muls / sizeof muls[0]; mi++) {
+			s->mul = muls[mi];
+			memset(s->disp, 0, ngrp * sizeof *s->disp);
+			memset(gcount, 0, ngrp * sizeof *gcount);
+			memset(slotkey, 0xFF, nslot * sizeof *slotkey);
+			/* keys by group (counting sort) */
+			for (i = 0; i < n; i++)
+				gcount[((s->slots[keys[i]].head >> 16) * s->mul >> 40) & s->gmask]++;
+			for (g = 0; g < ngrp; g++)
+				gstart[g + 1] = gstart[g] + gcount[g];
+			memset(gcount, 0, ngrp * sizeof *gcount);
+			for (i = 0; i < n; i++) {
+				g = ((s->slots[keys[i]].head >> 16) * s->mul >> 40) & s->gmask;
+				order[gstart[g] + gcount[g]++] = (uint32_t)keys[i];
+			}
+			/* place the groups, largest first (16 = 16 keys or more) */
+			ok = 1;
+			for (unsigned sz = 16; ok && sz > 0; sz--) {
+				for (g = 0; ok && g < ngrp; g++) {
+					uint32_t d, a, c;
+					if (!gcount[g] || (sz == 16 ? gcount[g] < 16 : gcount[g] != sz))
+						continue;
+					for (d = 0; d < 65536 && d <= s->pmask; d++) {
+						for (a = 0; a < gcount[g]; a++) {
+							size_t j = (((s->slots[order[gstart[g] + a]].head >> 16) * s->mul >> 16) &
+							            s->pmask) ^ d;
+							if (slotkey[j] != UINT32_MAX)
+								break;
+							slotkey[j] = order[gstart[g] + a];
+						}
+						if (a == gcount[g])
 							break;
-						slotkey[j] = order[gstart[g] + a];
+						for (c = 0; c < a; c++) /* undo */
+							slotkey[(((s->slots[order[gstart[g] + c]].head >> 16) * s->mul >> 16) &
+							         s->pmask) ^ d] = UINT32_MAX;
 					}
-					if (a == gcount[g])
-						break;
-					for (c = 0; c < a; c++) /* undo */
-						slotkey[TONE_PSLOT(s->slots[order[gstart[g] + c]].head >> 16, d) & s->pmask] =
-						    UINT32_MAX;
+					if (d == 65536 || d > s->pmask)
+						ok = 0;
+					else
+						s->disp[g] = (uint16_t)d;
 				}
-				if (d == 65536)
-					ok = 0;
-				else
-					s->disp[g] = (uint16_t)d;
 			}
 		}
 		if (ok)
@@ -402,8 +413,12 @@ static int tone_freeze(struct tone_state *s)
 		const struct tone_slot *sl;
 		uint64_t hd;
 		int kind;
-		if (slotkey[k] == UINT32_MAX)
+		if (slotkey[k] == UINT32_MAX) {
+			/* empty: another slot's key bits, which no token that lands here can have */
+			s->ps[k].head = s->slots[keys[0]].head & ~(uint64_t)0xFFFF;
+			s->ps[k].val = 0;
 			continue;
+		}
 		sl = &s->slots[slotkey[k]];
 		hd = sl->head;
 		kind = TONE_KIND(sl);
@@ -428,8 +443,8 @@ out:
 static inline uint64_t tone_pfind(const struct tone_state *s, uint64_t key, uint64_t *val)
 {
 	uint64_t x = key >> 16;
-	const struct tone_pslot *sl = &s->ps[TONE_PSLOT(x, s->disp[TONE_PGROUP(x) & s->gmask]) & s->pmask];
-	uint64_t m = -(uint64_t)((((sl->head ^ key) >> 16) == 0) & (sl->head != 0));
+	const struct tone_pslot *sl = &s->ps[TONE_PSLOT(s, x)];
+	uint64_t m = -(uint64_t)(((sl->head ^ key) >> 16) == 0);
 	*val = sl->val & m;
 	return sl->head & m;
 }
@@ -1149,12 +1164,14 @@ static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 	const struct tone_state *s = u->s;
 	const struct tone_pslot *const ps = s->ps;
 	const uint16_t *const disp = s->disp;
-	const uint64_t pmask = s->pmask, gmask = s->gmask;
+	const uint64_t pmask = s->pmask, gmask = s->gmask, mul = s->mul;
 	const struct nt_token *tok = u->doc->tokens;
-	const size_t ntok = u->doc->ntokens;
 	struct tone_result *r = u->r;
 	size_t i = from;
 	int pend = u->prev_idx >= 0; /* the next word must be tried as the end of a pair */
+#if TONE_PREFETCH
+	const size_t ntok = u->doc->ntokens;
+#endif
 	while (i < to) {
 		/* at most 32768 tokens per block: the 32-bit lanes cannot overflow (|term| <= 32767) */
 		size_t stop = to - i > 32768 ? i + 32768 : to;
@@ -1167,14 +1184,18 @@ static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 		for (; i < stop; i++) {
 			const struct nt_token *t = &tok[i];
 			unsigned fl = t->flags;
-			uint64_t hd, vv, ax;
-			/* the table is larger than the L1 cache: ask for a later token's slot now */
-			ax = tok[i + TONE_PREFETCH < ntok ? i + TONE_PREFETCH : i].hash >> 16;
-			__builtin_prefetch(&ps[TONE_PSLOT(ax, disp[TONE_PGROUP(ax) & gmask]) & pmask]);
+			uint64_t hd, vv;
+#if TONE_PREFETCH
 			{
-				uint64_t x = t->hash >> 16;
-				const struct tone_pslot *sl = &ps[TONE_PSLOT(x, disp[TONE_PGROUP(x) & gmask]) & pmask];
-				uint64_t m = -(uint64_t)((((sl->head ^ t->hash) >> 16) == 0) & (sl->head != 0));
+				/* ask for a later token's slot now */
+				uint64_t ap = (tok[i + TONE_PREFETCH < ntok ? i + TONE_PREFETCH : i].hash >> 16) * mul;
+				__builtin_prefetch(&ps[((ap >> 16) & pmask) ^ disp[(ap >> 40) & gmask]]);
+			}
+#endif
+			{
+				uint64_t pr = (t->hash >> 16) * mul;
+				const struct tone_pslot *sl = &ps[((pr >> 16) & pmask) ^ disp[(pr >> 40) & gmask]];
+				uint64_t m = -(uint64_t)(((sl->head ^ t->hash) >> 16) == 0);
 				hd = sl->head & m;
 				vv = sl->val & m;
 			}
@@ -1276,11 +1297,13 @@ static int tone_score_pass(const struct tone_state *s, const struct nt_doc *doc,
 		d0 = doc->zones[NT_ZONE_DATELINE].first_token;
 		d1 = d0 + doc->zones[NT_ZONE_DATELINE].ntokens;
 	}
+#if TONE_PREFETCH
 	/* the first tokens' table slots (the scorer prefetches TONE_PREFETCH tokens ahead) */
 	for (j = 0; j < TONE_PREFETCH && j < doc->ntokens; j++) {
 		uint64_t x = doc->tokens[j].hash >> 16;
-		__builtin_prefetch(&s->ps[TONE_PSLOT(x, s->disp[TONE_PGROUP(x) & s->gmask]) & s->pmask]);
+		__builtin_prefetch(&s->ps[TONE_PSLOT(s, x)]);
 	}
+#endif
 	tend = doc->ntokens;
 	if (doc->zones[NT_ZONE_TRAILER].ntokens && doc->zones[NT_ZONE_TRAILER].first_token < tend)
 		tend = doc->zones[NT_ZONE_TRAILER].first_token;
