@@ -206,14 +206,19 @@ static int add_evidence(const struct nt_facet_plan *f, struct nt_sink *const *si
 		const struct nt_sink *s = sinks[f->inst[k]];
 		if (!s)
 			continue;
-		for (size_t e = 0; e < s->nev; e++) {
-			const struct nt_sink_label *sl = &s->labels[s->ev[e].label];
-			if (strcmp(sl->facet, f->facet) == 0 && strcmp(sl->label, label) == 0) {
+		/* the sink's index of (facet, label): labels are unique per sink (emit_label merges) */
+		size_t li = 0;
+		while (li < s->nlabels &&
+		       (strcmp(s->labels[li].label, label) != 0 || strcmp(s->labels[li].facet, f->facet) != 0))
+			li++;
+		if (li == s->nlabels)
+			continue;
+		for (size_t e = 0; e < s->nev; e++)
+			if ((size_t)s->ev[e].label == li) {
 				refs[n].e = &s->ev[e];
 				refs[n].instance = s->instance;
 				n++;
 			}
-		}
 	}
 	if (n == 0) {
 		free(refs);

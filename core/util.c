@@ -43,17 +43,6 @@ int nt_buf_reserve(struct nt_buf *b, size_t n)
 	return NT_OK;
 }
 
-int nt_buf_append(struct nt_buf *b, const void *p, size_t n)
-{
-	if (nt_buf_reserve(b, n) != NT_OK)
-		return NT_ENOMEM;
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return NT_OK;
-}
-
 int nt_buf_printf(struct nt_buf *b, const char *fmt, ...)
 {
 	va_list ap;

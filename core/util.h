@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <string.h>
 #include "newstag/plugin.h"
 
 #if defined(__GNUC__)
@@ -24,8 +25,18 @@ struct nt_buf {
 
 /* Make room for at least n more bytes. NT_OK or NT_ENOMEM (buffer unchanged). */
 int nt_buf_reserve(struct nt_buf *b, size_t n);
-/* Append n bytes. NT_OK or NT_ENOMEM. */
-int nt_buf_append(struct nt_buf *b, const void *p, size_t n);
+/* Append n bytes (NUL kept after len, not counted). NT_OK or NT_ENOMEM. Inline: the
+ * record writer appends a few bytes at a time. */
+static inline int nt_buf_append(struct nt_buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len <= n && nt_buf_reserve(b, n) != NT_OK)
+		return NT_ENOMEM;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return NT_OK;
+}
 /* Append a formatted string (NUL kept after len, not counted). NT_OK or NT_ENOMEM. */
 int nt_buf_printf(struct nt_buf *b, const char *fmt, ...) NT_PRINTF(2, 3);
 /* Append the decimal digits of u (no printf). NT_OK or NT_ENOMEM. */
