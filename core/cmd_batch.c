@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "docmodel.h"
 #include "engine.h"
+#include "jsonin.h"
 #include "jsonout.h"
 #include "util.h"
 
@@ -211,6 +212,18 @@ static size_t nul_escapes_to_fffd(char *s, size_t n)
 	return count;
 }
 
+/* Whether --resume found this line's id (or, without one, its line number) in OUT. */
+static int already_done(const struct batch *b, const char *id, unsigned long long line)
+{
+	if (!b->done_ids)
+		return 0;
+	if (id)
+		return idset_has(b->done_ids, id);
+	char lid[32];
+	snprintf(lid, sizeof lid, "%llu", line);
+	return idset_has(b->done_ids, lid);
+}
+
 /* Tag one item into it->out. Runs on a worker thread, without the lock. */
 static void process(struct batch *b, struct item *it)
 {
@@ -222,6 +235,7 @@ static void process(struct batch *b, struct item *it)
 	}
 	struct nt_article a = {0};
 	cJSON *obj = NULL;
+	char *dec = NULL; /* decoded strings of a line taken by the fast path */
 	char *id = NULL;
 	long long first_bad = -1;
 	size_t nuls = 0;
@@ -246,8 +260,24 @@ static void process(struct batch *b, struct item *it)
 			return;
 		}
 	} else {
-		const char *end = NULL;
 		nuls = nul_escapes_to_fffd(it->data, it->len);
+		struct nt_jsonin in;
+		dec = malloc(it->len + 4);
+		if (dec && nt_jsonin_article(it->data, it->len, dec, &in) && in.text) {
+			/* the common line: string members only, decoded without building a tree */
+			id = in.id ? nt_strdup(in.id) : NULL;
+			if (already_done(b, id, it->line)) {
+				free(id);
+				free(dec);
+				return;
+			}
+			a.text = in.text;
+			a.text_len = in.text_len;
+			a.title = in.title;
+		}
+	}
+	if (!it->is_file && !a.text) {
+		const char *end = NULL;
 		obj = cJSON_ParseWithLengthOpts(it->data, it->len + 1, &end, 1);
 		const char *code = NULL;
 		if (!obj) {
@@ -261,18 +291,11 @@ static void process(struct batch *b, struct item *it)
 		if (!code) {
 			const cJSON *jid = cJSON_GetObjectItemCaseSensitive(obj, "id");
 			id = jid ? id_string(jid) : NULL;
-			if (b->done_ids && id && idset_has(b->done_ids, id)) {
+			if (already_done(b, id, it->line)) {
 				free(id);
+				free(dec);
 				cJSON_Delete(obj);
 				return;
-			}
-			if (!id && b->done_ids) {
-				char lid[32];
-				snprintf(lid, sizeof lid, "%llu", it->line);
-				if (idset_has(b->done_ids, lid)) {
-					cJSON_Delete(obj);
-					return;
-				}
 			}
 			const cJSON *text = cJSON_GetObjectItemCaseSensitive(obj, "text");
 			const cJSON *title = cJSON_GetObjectItemCaseSensitive(obj, "title");
@@ -298,6 +321,7 @@ static void process(struct batch *b, struct item *it)
 			it->out = error_record(id, it->source, it->line, code, msg);
 			it->is_error = 1;
 			free(id);
+			free(dec);
 			cJSON_Delete(obj);
 			return;
 		}
@@ -353,6 +377,7 @@ static void process(struct batch *b, struct item *it)
 		it->out = rec.data;
 	}
 	nt_buf_free(&meta);
+	free(dec);
 	free(id);
 	cJSON_Delete(obj);
 }

@@ -12,6 +12,7 @@ core_libnewstag_la_SOURCES = \
 	core/combiner.c core/combiner.h \
 	core/engine.c core/engine.h \
 	core/jsonout.c core/jsonout.h \
+	core/jsonin.c core/jsonin.h \
 	core/trainset.c core/trainset.h
 core_libnewstag_la_CFLAGS = $(AM_CFLAGS) -pthread
 core_libnewstag_la_LIBADD = $(LIBLTDL) $(CJSON_LIBS) $(PTHREAD_LIBS) $(LIBM)

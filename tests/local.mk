@@ -86,3 +86,9 @@ tests_check_jsonout_SOURCES = tests/check_jsonout.c
 tests_check_jsonout_CFLAGS = $(TEST_CFLAGS)
 tests_check_jsonout_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/lint.sh tests/valgrind-cli.sh
+
+check_PROGRAMS += tests/check_jsonin
+TESTS += tests/check_jsonin
+tests_check_jsonin_SOURCES = tests/check_jsonin.c
+tests_check_jsonin_CFLAGS = $(TEST_CFLAGS)
+tests_check_jsonin_LDADD = $(TEST_LIBS)
