@@ -1154,41 +1154,52 @@ __attribute__((noinline)) static void tone_token(struct tone_run *u, size_t i, u
 	u->prev_idx = (uni && (uni->head & TONE_PAIR_HEAD)) ? (long)i : -1;
 }
 
+/* Count n plain words, caps of them ALL-CAPS (as NT_TOK_UPPER bits), into u and u->r. */
+static inline void tone_plain_words(struct tone_run *u, size_t n, unsigned caps)
+{
+	u->sw += (int)n;
+	u->cw += (int)n;
+	u->r->nwords += (int)n;
+	u->r->allcaps += (int)(caps / NT_TOK_UPPER);
+}
+
 /* Score the tokens [from, to) of the current sentence. Plain words (no entry, or learned terms
- * only: most tokens) are handled here with one table probe, a few adds and one well-predicted
- * branch, their counts and learned terms kept in registers (the word count and the ALL-CAPS
- * count packed in one integer, the three learned sums in the lanes of one SSE2 register) and
- * written back before any other token, which goes to tone_token(). */
+ * only: most tokens) are handled here with one table probe, two well-predicted branches and
+ * three adds: their learned terms go into the lanes of one SSE2 register, their ALL-CAPS flags
+ * into one sum, and their number is the distance from the last other token (no counter); the
+ * counts are written back before any other token, which goes to tone_token() (punctuation and
+ * numbers without an entry are settled here). */
 static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 {
 	const struct tone_state *s = u->s;
 	const struct tone_pslot *const ps = s->ps;
 	const uint16_t *const disp = s->disp;
 	const uint64_t pmask = s->pmask, gmask = s->gmask, mul = s->mul;
-	const struct nt_token *tok = u->doc->tokens;
+	const struct nt_token *const tok = u->doc->tokens;
+	const struct nt_token *t = tok + from, *const end = tok + to;
+	const struct nt_token *mark = t; /* the plain words since the last write-back are [mark, t) */
+	unsigned caps = 0;               /* their NT_TOK_UPPER bits, summed */
+	/* TONE_SPECIAL when the next word must be tried as the end of a pair, else 0 */
+	uint64_t pendm = u->prev_idx >= 0 ? TONE_SPECIAL : 0;
 	struct tone_result *r = u->r;
-	size_t i = from;
-	int pend = u->prev_idx >= 0; /* the next word must be tried as the end of a pair */
 #if TONE_PREFETCH
-	const size_t ntok = u->doc->ntokens;
+	const struct nt_token *const pf_end = tok + u->doc->ntokens;
 #endif
-	while (i < to) {
+	while (t < end) {
 		/* at most 32768 tokens per block: the 32-bit lanes cannot overflow (|term| <= 32767) */
-		size_t stop = to - i > 32768 ? i + 32768 : to;
-		uint64_t acc = 0; /* plain words since the last write-back (low 32 bits), ALL-CAPS ones (high) */
+		const struct nt_token *bend = end - t > 32768 ? t + 32768 : end;
 #if defined(__SSE2__)
 		__m128i sums = _mm_setzero_si128();
 #else
 		int64_t ql = 0, qc0 = 0, qc1 = 0;
 #endif
-		for (; i < stop; i++) {
-			const struct nt_token *t = &tok[i];
+		for (; t < bend; t++) {
 			unsigned fl = t->flags;
 			uint64_t hd, vv;
 #if TONE_PREFETCH
 			{
 				/* ask for a later token's slot now */
-				uint64_t ap = (tok[i + TONE_PREFETCH < ntok ? i + TONE_PREFETCH : i].hash >> 16) * mul;
+				uint64_t ap = (t[pf_end - t > TONE_PREFETCH ? TONE_PREFETCH : 0].hash >> 16) * mul;
 				__builtin_prefetch(&ps[((ap >> 16) & pmask) ^ disp[(ap >> 40) & gmask]]);
 			}
 #endif
@@ -1199,34 +1210,48 @@ static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 				hd = sl->head & m;
 				vv = sl->val & m;
 			}
-			if (__builtin_expect((fl & NT_TOK_WORD) && !(hd & TONE_SPECIAL) && !pend, 1)) {
-				acc += 1 + ((uint64_t)(fl & NT_TOK_UPPER) << (32 - 4));
+			if (__builtin_expect(fl & NT_TOK_WORD, 1)) {
+				if (__builtin_expect(!((hd | pendm) & TONE_SPECIAL), 1)) {
+					caps += fl & NT_TOK_UPPER;
 #if defined(__SSE2__)
-				{
-					__m128i w = _mm_cvtsi64_si128((long long)vv);
-					sums = _mm_add_epi32(sums, _mm_srai_epi32(_mm_unpacklo_epi16(w, w), 16));
-				}
+					{
+						__m128i w = _mm_cvtsi64_si128((long long)vv);
+						sums = _mm_add_epi32(sums, _mm_srai_epi32(_mm_unpacklo_epi16(w, w), 16));
+					}
 #else
-				ql += (int16_t)(uint16_t)(vv >> 16);
-				qc0 += (int16_t)(uint16_t)(vv >> 32);
-				qc1 += (int16_t)(uint16_t)(vv >> 48);
+					ql += (int16_t)(uint16_t)(vv >> 16);
+					qc0 += (int16_t)(uint16_t)(vv >> 32);
+					qc1 += (int16_t)(uint16_t)(vv >> 48);
 #endif
+					continue;
+				}
+			} else if (!hd || (fl & NT_TOK_PUNCT)) {
+				/* punctuation, or a number without an entry (it breaks a pair); clause
+				 * punctuation ends negation and booster reach, a comma a concession too, '!'
+				 * counts (as in tone_token) */
+				int kind = (int)(hd & 0xFFu);
+				tone_plain_words(u, (size_t)(t - mark), caps);
+				caps = 0;
+				mark = t + 1;
+				if (!(fl & NT_TOK_PUNCT)) {
+					u->prev_idx = -1;
+					pendm = 0;
+				} else if (kind == TK_CLAUSE || kind == TK_COMMA || kind == TK_EXCL) {
+					if (kind == TK_EXCL)
+						u->excl++;
+					else if (kind == TK_COMMA)
+						u->concede_open = 0;
+					u->neg_end = 0;
+					u->nboost = 0;
+				}
 				continue;
 			}
-			if (acc) {
-				u->sw += (int)(uint32_t)acc;
-				u->cw += (int)(uint32_t)acc;
-				r->nwords += (int)(uint32_t)acc;
-				r->allcaps += (int)(acc >> 32);
-				acc = 0;
-			}
-			tone_token(u, i, hd, vv);
-			pend = u->prev_idx >= 0;
+			tone_plain_words(u, (size_t)(t - mark), caps);
+			caps = 0;
+			mark = t + 1;
+			tone_token(u, (size_t)(t - tok), hd, vv);
+			pendm = u->prev_idx >= 0 ? TONE_SPECIAL : 0;
 		}
-		u->sw += (int)(uint32_t)acc;
-		u->cw += (int)(uint32_t)acc;
-		r->nwords += (int)(uint32_t)acc;
-		r->allcaps += (int)(acc >> 32);
 #if defined(__SSE2__)
 		{
 			int32_t lane[4];
@@ -1241,6 +1266,7 @@ static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 		r->qcls[1] += qc1;
 #endif
 	}
+	tone_plain_words(u, (size_t)(t - mark), caps);
 }
 
 /* Close the current sentence: contrast weights on its hits, its sum, the totals. */
