@@ -41,11 +41,16 @@ struct tp_model {
 	int single;               /* single-label facet: emit the best label only */
 	struct tp_featset fs;     /* feature settings */
 	size_t nfeat;             /* vocabulary size */
-	uint64_t *hashes;         /* feature hash of vocabulary index i */
-	double *idf;              /* idf of index i */
+	uint64_t *hashes;         /* feature hash of vocabulary index i (loading only: freed
+	                           * once packed into feat) */
+	double *idf;              /* idf of index i (loading only) */
 	size_t nlabels;
 	struct tp_label *labels;
-	double *w;                /* nfeat * nlabels weights, row = feature (linear labels only) */
+	double *w;                /* nfeat * nlabels weights, row = feature (linear labels only;
+	                           * loading only) */
+	double *feat;             /* per feature, packed for classify (one cache line for up to
+	                           * 6 labels): the hash's bits, idf, then nlabels weights */
+	size_t stride;            /* doubles per feature in feat: 2 + nlabels */
 	uint64_t *slots;          /* open addressing by the low hash bits: (high 32 bits of the
 	                           * feature hash) << 32 | (vocabulary index + 1); 0 = empty */
 	size_t mask;              /* slots has mask + 1 entries */
@@ -777,7 +782,9 @@ static long tp_lookup(const struct tp_model *m, uint64_t h)
 		if ((v & 0xffffffff00000000ull) != tag)
 			continue;
 		uint32_t i = (uint32_t)v - 1;
-		if (m->hashes[i] == h)
+		uint64_t fh;
+		memcpy(&fh, &m->feat[(size_t)i * m->stride], sizeof fh);
+		if (fh == h)
 			return (long)i;
 	}
 	return -1;
@@ -800,6 +807,7 @@ static void tp_model_free(struct tp_model *m)
 	free(m->hashes);
 	free(m->idf);
 	free(m->w);
+	free(m->feat);
 	free(m->slots);
 	free(m->dir);
 	free(m->facet);
@@ -1019,6 +1027,25 @@ static int tp_model_load(const struct nt_host *host, const char *dir, long max_e
 		fpath = NULL;
 		li++;
 	}
+	/* pack hash, idf and weights of each feature side by side: classify touches one line */
+	m->stride = 2 + m->nlabels;
+	m->feat = malloc((m->nfeat * m->stride + 1) * sizeof *m->feat);
+	if (!m->feat) {
+		rc = tp_err(err, NT_ENOMEM, "out of memory (%zu features x %zu labels)", m->nfeat, m->nlabels);
+		goto fail;
+	}
+	for (size_t i = 0; i < m->nfeat; i++) {
+		double *f = &m->feat[i * m->stride];
+		memcpy(&f[0], &m->hashes[i], sizeof m->hashes[i]);
+		f[1] = m->idf[i];
+		memcpy(&f[2], &m->w[i * m->nlabels], m->nlabels * sizeof *m->w);
+	}
+	free(m->hashes);
+	free(m->idf);
+	free(m->w);
+	m->hashes = NULL;
+	m->idf = NULL;
+	m->w = NULL;
 	if (host && host->digest_file && host->digest_file(mpath, m->digest, sizeof m->digest) != NT_OK)
 		m->digest[0] = '\0';
 	m->facets[0] = m->facet;
@@ -1162,7 +1189,7 @@ static int tp_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	}
 	double norm = 0;
 	for (size_t i = 0; i < nh; i++) {
-		hits[i].x = (1.0 + log(hits[i].tf)) * m->idf[hits[i].idx];
+		hits[i].x = (1.0 + log(hits[i].tf)) * m->feat[(size_t)hits[i].idx * m->stride + 1];
 		norm += hits[i].x * hits[i].x;
 	}
 	norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
@@ -1171,7 +1198,7 @@ static int tp_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	for (size_t l = 0; l < nl; l++)
 		score[l] = m->labels[l].svm ? 0 : m->labels[l].bias;
 	for (size_t i = 0; i < nh; i++) {
-		const double *row = m->w + (size_t)hits[i].idx * nl;
+		const double *row = m->feat + (size_t)hits[i].idx * m->stride + 2;
 		for (size_t l = 0; l < nl; l++)
 			score[l] += row[l] * hits[i].x;
 	}
@@ -1216,7 +1243,7 @@ static int tp_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			continue;
 		size_t nc = 0;
 		for (size_t i = 0; i < nh; i++) {
-			double c = m->w[(size_t)hits[i].idx * nl + l] * hits[i].x;
+			double c = m->feat[(size_t)hits[i].idx * m->stride + 2 + l] * hits[i].x;
 			if (c > 0) {
 				con[nc].c = c;
 				con[nc].hit = i;
