@@ -200,14 +200,13 @@ static char *id_string(const cJSON *id)
 static size_t nul_escapes_to_fffd(char *s, size_t n)
 {
 	size_t count = 0;
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (s[i] != '\\')
-			continue;
-		if (s[i + 1] == 'u' && i + 5 < n && memcmp(s + i + 2, "0000", 4) == 0) {
-			memcpy(s + i + 2, "FFFD", 4);
+	char *end = s + n;
+	for (char *p = memchr(s, '\\', n); p && p + 1 < end; p = memchr(p, '\\', (size_t)(end - p))) {
+		if (p[1] == 'u' && end - p > 5 && memcmp(p + 2, "0000", 4) == 0) {
+			memcpy(p + 2, "FFFD", 4);
 			count++;
 		}
-		i++; /* skip the escaped character (so \\u0000 stays text) */
+		p += 2; /* skip the escaped character (so \\u0000 stays text) */
 	}
 	return count;
 }

@@ -437,7 +437,8 @@ static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *s
 				const struct nt_sink *s0 = sinks[f->inst[k0]];
 				size_t upto = k0 == k ? j : (s0 ? s0->nnumbers : 0);
 				for (size_t j0 = 0; j0 < upto && !seen; j0++)
-					seen = strcmp(s0->numbers[j0].facet, f->facet) == 0 &&
+					seen = s0->numbers[j0].h == s->numbers[j].h &&
+					       strcmp(s0->numbers[j0].facet, f->facet) == 0 &&
 					       strcmp(s0->numbers[j0].key, key) == 0;
 			}
 			if (seen)
@@ -447,7 +448,8 @@ static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *s
 			for (size_t k2 = k; k2 < f->ninst; k2++) {
 				const struct nt_sink *s2 = sinks[f->inst[k2]];
 				for (size_t j2 = 0; s2 && j2 < s2->nnumbers; j2++)
-					if (strcmp(s2->numbers[j2].facet, f->facet) == 0 &&
+					if (s2->numbers[j2].h == s->numbers[j].h &&
+					    strcmp(s2->numbers[j2].facet, f->facet) == 0 &&
 					    strcmp(s2->numbers[j2].key, key) == 0) {
 						sum += s2->numbers[j2].value;
 						cnt++;

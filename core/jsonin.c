@@ -1,6 +1,7 @@
 /* jsonin.c - the fast path for a batch input line: {"id","title","text"} with string values */
 #include "config.h"
 #include "jsonin.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -36,8 +37,7 @@ static int decode_string(const unsigned char **pp, const unsigned char *end, cha
 	char *w = *o;
 	for (;;) {
 		const unsigned char *run = p;
-		while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
-			p++;
+		p = (const unsigned char *)nt_json_special((const char *)p, (const char *)end);
 		memcpy(w, run, (size_t)(p - run));
 		w += p - run;
 		if (p >= end || *p < 0x20)

@@ -68,26 +68,24 @@ static const unsigned char esc_of[256] = {
 
 int nt_json_put_string(struct nt_buf *b, const char *s)
 {
-	size_t n = 0, extra = 0;
-	for (const unsigned char *q = (const unsigned char *)s; *q; q++, n++)
-		if (esc_of[*q])
-			extra += esc_of[*q] == 1 ? 5 : 1;
+	size_t n = strlen(s), extra = 0;
+	const char *end = s + n;
+	for (const char *q = nt_json_special(s, end); q < end; q = nt_json_special(q + 1, end))
+		extra += esc_of[(unsigned char)*q] == 1 ? 5 : 1;
 	if (nt_buf_reserve(b, n + extra + 2) != NT_OK)
 		return NT_ENOMEM;
 	char *o = b->data + b->len;
 	*o++ = '"';
-	const unsigned char *p = (const unsigned char *)s, *run = p;
-	for (; *p; p++) {
-		unsigned char e = esc_of[*p];
-		if (!e)
-			continue;
+	const char *run = s;
+	for (const char *p = extra ? nt_json_special(s, end) : end; p < end; p = nt_json_special(run, end)) {
+		unsigned char e = esc_of[(unsigned char)*p];
 		memcpy(o, run, (size_t)(p - run));
 		o += p - run;
 		*o++ = '\\';
 		if (e == 1) {
 			static const char hex[] = "0123456789abcdef";
 			memcpy(o, "u00", 3);
-			o[3] = hex[*p >> 4];
+			o[3] = hex[(unsigned char)*p >> 4];
 			o[4] = hex[*p & 15];
 			o += 5;
 		} else {
@@ -95,8 +93,8 @@ int nt_json_put_string(struct nt_buf *b, const char *s)
 		}
 		run = p + 1;
 	}
-	memcpy(o, run, (size_t)(p - run));
-	o += p - run;
+	memcpy(o, run, (size_t)(end - run));
+	o += end - run;
 	*o++ = '"';
 	*o = '\0';
 	b->len = (size_t)(o - b->data);

@@ -2,6 +2,10 @@
 #include "config.h"
 #include "util.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +77,26 @@ void nt_buf_free(struct nt_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+const char *nt_json_special(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
+	while (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+		                           _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
+		int mask = _mm_movemask_epi8(hit);
+		if (mask)
+			return p + __builtin_ctz((unsigned)mask);
+		p += 16;
+	}
+#endif
+	for (; p < end; p++)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+			return p;
+	return end;
 }
 
 char *nt_strdup(const char *s)

@@ -43,6 +43,10 @@ int nt_buf_printf(struct nt_buf *b, const char *fmt, ...) NT_PRINTF(2, 3);
 int nt_buf_append_uint(struct nt_buf *b, unsigned long long u);
 void nt_buf_free(struct nt_buf *b);
 
+/* The first byte in [p, end) that a JSON string cannot hold as is: '"', '\\' or a
+ * control byte (< 0x20); end if none. Sixteen bytes at a time where SSE2 exists. */
+const char *nt_json_special(const char *p, const char *end);
+
 /* strdup that returns NULL on NULL input or out of memory. */
 char *nt_strdup(const char *s);
 /* Join dir and name with '/', malloc'd; NULL when out of memory. */

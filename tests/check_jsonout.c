@@ -79,6 +79,25 @@ START_TEST(test_put_string_every_byte)
 		cJSON_Delete(str);
 		nt_buf_free(&b);
 	}
+	/* one byte to escape at every position of a 40-byte string (the 16-byte scan and its
+	 * tail), and two at once */
+	for (int at = 0; at < 40; at++)
+		for (int c2 = 0; c2 < 2; c2++) {
+			char in[41];
+			memset(in, 'a', 40);
+			in[40] = 0;
+			in[at] = c2 ? '"' : '\n';
+			if (c2)
+				in[(at * 7) % 40] = '\x01';
+			struct nt_buf bb = {0};
+			ck_assert_int_eq(nt_json_put_string(&bb, in), NT_OK);
+			cJSON *str = cJSON_CreateString(in);
+			char *want = cJSON_PrintUnformatted(str);
+			ck_assert_str_eq(bb.data, want);
+			cJSON_free(want);
+			cJSON_Delete(str);
+			nt_buf_free(&bb);
+		}
 	/* runs between escapes, appended after what the buffer holds */
 	struct nt_buf b = {0};
 	ck_assert_int_eq(nt_json_put_string(&b, "ab\"cd\\\\e\x1f"), NT_OK);
