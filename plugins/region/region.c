@@ -32,6 +32,7 @@
 #define RG_MAX_REGION_EVIDENCE 16 /* evidence spans per region label */
 #define RG_MAX_MENTIONS 1024  /* mentions counted per article (the rest are ignored) */
 #define RG_CAND_BLOCK 1024    /* tokens whose match candidates are listed at a time */
+#define RG_SCAN_MENTIONS 32   /* up to this many mentions, the labels scan them for evidence */
 
 /* Kinds of phrase, strongest first. */
 enum rg_kind {
@@ -58,6 +59,11 @@ static const double rg_rel_base = 0.3;
 #define RG_F_PERSON 0x04u /* P: also a person's name */
 #define RG_F_DOTTED 0x08u /* D: a dotted abbreviation, only after a comma ("Dublin, Calif.") */
 
+/* A value of rg_state.first: the one-word phrase's entry (RG_FIRST_NONE for none), and
+ * RG_FIRST_MULTI when some longer phrase starts with the word. Never negative. */
+#define RG_FIRST_NONE 0x3FFFFFFF
+#define RG_FIRST_MULTI 0x40000000
+
 /* One gazetteer phrase. */
 struct rg_entry {
 	uint32_t tok_off;           /* index of its token hashes in rg_state.toks */
@@ -79,7 +85,6 @@ struct rg_cue {
 	uint64_t hash;
 };
 
-/* An open-addressing table from a 64-bit hash to an int32 value (-1 = empty). */
 struct rg_map {
 	uint64_t *keys;
 	int32_t *vals;
@@ -105,11 +110,10 @@ struct rg_state {
 	size_t nentries;
 	uint64_t *toks;
 	size_t ntoks;
-	struct rg_map first;          /* one-word phrase: token hash -> entry */
+	struct rg_map first;          /* first-token hash of any phrase -> RG_FIRST_* bits */
 	struct rg_map pairs;          /* multi-word phrase: mix of its first two hashes -> chain head */
-	struct rg_map firstwords;     /* first-token hash of any phrase -> 1 */
-	uint64_t bloom[2048];         /* 16 KB filter (L1 cache): per hash bit 0 = a one-word phrase,
-	                                 bit 1 = the first word of a multi-word phrase */
+	uint64_t bloom[2048];         /* 128-Kbit filter (16 KB) of the first tokens, no false negatives */
+	uint64_t pairfilter[512];     /* 32-Kbit filter (4 KB) of the pairs keys, no false negatives */
 	struct rg_cue *cues;
 	size_t ncues;
 	struct rg_map cuewords;       /* cue word hash -> its first cue (index in cues) */
@@ -123,10 +127,13 @@ struct rg_state {
 	size_t ncountries;
 	char regions[RG_MAX_REGIONS][32];
 	size_t nregions;
-	struct rg_map words[RG_NWORDSETS]; /* context word sets, see rg_wordset */
+	struct rg_map words;          /* context word -> bit set of its rg_wordset sets */
+	uint64_t wordfilter[64];      /* 4096-bit filter of the context words (no false negatives) */
 	struct rg_map trailer_words;  /* first words of trailer marker lines */
 	double min_score;
 	double region_min_score;
+	double country_skip;          /* a country mass below this cannot reach min_score */
+	double region_skip;           /* a region mass below this cannot reach region_min_score */
 	char *gazetteer_path;
 	char digest[80];
 	const char *facets[3];
@@ -219,18 +226,18 @@ static size_t rg_slot(uint64_t h, size_t mask)
 	return (size_t)((h ^ (h >> 29) ^ (h >> 47)) & mask);
 }
 
-static int rg_map_init(struct rg_map *m, size_t n)
+static int rg_map_init(struct rg_map *m, size_t n, int sparse)
 {
 	size_t cap = 16;
 	while (cap < n * 2 + 2)
 		cap <<= 1;
-	if (n <= 512)
-		cap <<= 2; /* the small word sets: mostly misses, which stop at the first empty slot */
+	if (sparse)
+		cap <<= 2; /* small sets probed by mostly misses, which stop at the first empty slot */
 	m->keys = calloc(cap, sizeof *m->keys);
 	m->vals = malloc(cap * sizeof *m->vals);
 	if (m->keys == NULL || m->vals == NULL)
 		return NT_ENOMEM;
-	memset(m->vals, 0xff, cap * sizeof *m->vals); /* every value -1 */
+	memset(m->vals, 0xff, cap * sizeof *m->vals);
 	m->mask = cap - 1;
 	return NT_OK;
 }
@@ -248,7 +255,7 @@ static size_t rg_map_find(const struct rg_map *m, uint64_t h)
 {
 	size_t i = rg_slot(h, m->mask);
 	/* one branch per probe: a hit and an empty slot both stop */
-	while (((m->vals[i] < 0) | (m->keys[i] == h)) == 0)
+	while (((m->vals[i] == -1) | (m->keys[i] == h)) == 0)
 		i = (i + 1) & m->mask;
 	return i;
 }
@@ -265,7 +272,7 @@ static int rg_wordset_build(struct rg_state *st, struct rg_map *m, const char *c
 	size_t n = 0;
 	while (words[n] != NULL)
 		n++;
-	if (rg_map_init(m, n) != NT_OK)
+	if (rg_map_init(m, n, 1) != NT_OK)
 		return NT_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t h = st->host->hash(words[i], strlen(words[i]));
@@ -276,9 +283,42 @@ static int rg_wordset_build(struct rg_state *st, struct rg_map *m, const char *c
 	return NT_OK;
 }
 
+/* The context word sets in one table: word hash -> bit (1 << ws) for each set holding it. */
+static int rg_wordsets_build(struct rg_state *st)
+{
+	static const char *const *const sets[RG_NWORDSETS] = {
+		rg_honorifics, rg_qualifiers, rg_locatives, rg_institutions, rg_determiners,
+		rg_currencies, rg_orgsuffixes
+	};
+	size_t n = 0;
+	for (size_t w = 0; w < RG_NWORDSETS; w++)
+		for (size_t i = 0; sets[w][i] != NULL; i++)
+			n++;
+	if (rg_map_init(&st->words, n, 0) != NT_OK) /* behind a filter: few misses reach it */
+		return NT_ENOMEM;
+	for (size_t w = 0; w < RG_NWORDSETS; w++)
+		for (size_t i = 0; sets[w][i] != NULL; i++) {
+			uint64_t h = st->host->hash(sets[w][i], strlen(sets[w][i]));
+			size_t s = rg_map_find(&st->words, h);
+			st->words.keys[s] = h;
+			st->words.vals[s] = (st->words.vals[s] < 0 ? 0 : st->words.vals[s]) | (1 << w);
+			st->wordfilter[(h >> 40) & 63] |= (uint64_t)1 << ((h >> 46) & 63);
+		}
+	return NT_OK;
+}
+
+/* The word sets holding word hash h, as bits (1 << ws); 0 for most words, without a probe. */
+static unsigned rg_wordmask(const struct rg_state *st, uint64_t h)
+{
+	if (((st->wordfilter[(h >> 40) & 63] >> ((h >> 46) & 63)) & 1u) == 0)
+		return 0;
+	int32_t v = st->words.vals[rg_map_find(&st->words, h)];
+	return v < 0 ? 0u : (unsigned)v;
+}
+
 static int rg_in(const struct rg_state *st, enum rg_wordset ws, uint64_t h)
 {
-	return rg_map_get(&st->words[ws], h) >= 0;
+	return (rg_wordmask(st, h) >> ws) & 1u;
 }
 
 /* Parse a decimal number in [0, 1e6] without the locale; returns 0 on success. */
@@ -525,24 +565,32 @@ static uint64_t rg_pair_key(uint64_t h0, uint64_t h1)
 	return h0 ^ (h1 * 0x9E3779B97F4A7C15ull) ^ (h1 >> 17);
 }
 
-/* The two filter bits of hash h: 1 = maybe a one-word phrase, 2 = maybe a multi-word start. */
-static unsigned rg_bloom_bits(const uint64_t *bloom, uint64_t h)
+/* The filter bit of hash h (bits 40..56, which the table slots barely use): 0 = h is not
+ * the first token of a phrase. */
+static unsigned rg_bloom_bit(const uint64_t *bloom, uint64_t h)
 {
-	return (unsigned)(bloom[(h >> 5) & 2047] >> ((h & 31) * 2)) & 3u;
+	return (unsigned)(bloom[(h >> 46) & 2047] >> ((h >> 40) & 63)) & 1u;
+}
+
+static void rg_bloom_add(uint64_t *bloom, uint64_t h)
+{
+	bloom[(h >> 46) & 2047] |= (uint64_t)1 << ((h >> 40) & 63);
 }
 
 /* Is h the first token of some phrase? (The filter has no false negatives: most words
  * are answered without a probe.) */
 static int rg_is_firstword(const struct rg_state *st, uint64_t h)
 {
-	return rg_bloom_bits(st->bloom, h) != 0 && rg_map_get(&st->firstwords, h) >= 0;
+	return rg_bloom_bit(st->bloom, h) != 0 && rg_map_get(&st->first, h) >= 0;
 }
 
 /* Find the entry whose tokens are exactly h[0..n). */
 static int32_t rg_find_entry(const struct rg_state *st, const uint64_t *h, size_t n)
 {
-	if (n == 1)
-		return rg_map_get(&st->first, h[0]);
+	if (n == 1) {
+		int32_t v = rg_map_get(&st->first, h[0]);
+		return v < 0 || (v & RG_FIRST_NONE) == RG_FIRST_NONE ? -1 : (v & RG_FIRST_NONE);
+	}
 	int32_t e = rg_map_get(&st->pairs, rg_pair_key(h[0], h[1]));
 	for (; e >= 0; e = st->entries[e].next) {
 		const struct rg_entry *en = &st->entries[e];
@@ -564,11 +612,16 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 	for (const char *q = buf; (q = memchr(q, '\n', (size_t)(buf + len - q))) != NULL; q++)
 		cap_e++;
 	cap_e += 2;
+	if (cap_e >= RG_FIRST_NONE) {
+		free(buf);
+		rg_err(err, NT_EFORMAT, "%s: too many lines", path);
+		return NT_EFORMAT;
+	}
 	cap_t = cap_e * 3;
 	st->entries = calloc(cap_e, sizeof *st->entries);
 	st->toks = calloc(cap_t, sizeof *st->toks);
-	if (st->entries == NULL || st->toks == NULL || rg_map_init(&st->first, cap_e) != NT_OK ||
-	    rg_map_init(&st->pairs, cap_e) != NT_OK || rg_map_init(&st->firstwords, cap_e) != NT_OK) {
+	if (st->entries == NULL || st->toks == NULL || rg_map_init(&st->first, cap_e, cap_e <= 512) != NT_OK ||
+	    rg_map_init(&st->pairs, cap_e, cap_e <= 512) != NT_OK) {
 		free(buf);
 		rg_err(err, NT_ENOMEM, "%s: out of memory", path);
 		return NT_ENOMEM;
@@ -779,19 +832,21 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 		 * (a chain, longest phrase first) */
 		{
 			int32_t idx = (int32_t)st->nentries;
-			size_t s = rg_map_find(&st->firstwords, h[0]);
-			st->firstwords.keys[s] = h[0];
-			st->firstwords.vals[s] = 1;
+			size_t s = rg_map_find(&st->first, h[0]);
+			if (st->first.vals[s] < 0) {
+				st->first.keys[s] = h[0];
+				st->first.vals[s] = RG_FIRST_NONE;
+			}
+			rg_bloom_add(st->bloom, h[0]);
 			en->next = -1;
 			if (nh == 1) {
-				s = rg_map_find(&st->first, h[0]);
-				st->first.keys[s] = h[0];
-				st->first.vals[s] = idx;
-				st->bloom[(h[0] >> 5) & 2047] |= (uint64_t)1 << ((h[0] & 31) * 2);
+				/* (a repeated phrase was refused above) */
+				st->first.vals[s] = (st->first.vals[s] & RG_FIRST_MULTI) | idx;
 			} else {
 				uint64_t key = rg_pair_key(h[0], h[1]);
+				st->first.vals[s] |= RG_FIRST_MULTI;
+				st->pairfilter[(key >> 49) & 511] |= (uint64_t)1 << ((key >> 43) & 63);
 				s = rg_map_find(&st->pairs, key);
-				st->bloom[(h[0] >> 5) & 2047] |= (uint64_t)2 << ((h[0] & 31) * 2);
 				if (st->pairs.vals[s] < 0) {
 					st->pairs.keys[s] = key;
 					st->pairs.vals[s] = idx;
@@ -818,7 +873,7 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 		rc = NT_EFORMAT;
 	}
 	if (rc == NT_OK) {
-		if (rg_map_init(&st->cuewords, ncuew + 1) != NT_OK) {
+		if (rg_map_init(&st->cuewords, ncuew + 1, ncuew + 1 <= 512) != NT_OK) {
 			rg_err(err, NT_ENOMEM, "%s: out of memory", path);
 			return NT_ENOMEM;
 		}
@@ -964,13 +1019,20 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 		return 1.0;
 	}
 
+	/* the word sets of the words before (only when a rule below asks) and after (one filter
+	 * test each, a probe for few) */
+	const int person_rules = ((en->flags & RG_F_PERSON) || placeish) && en->ntok == 1;
+	const unsigned pvm = (person_rules || (en->flags & RG_F_WORD)) && pv && (pv->flags & NT_TOK_WORD) ?
+	                     rg_wordmask(st, pv->hash) : 0u;
+	const unsigned nxm = nx && (nx->flags & NT_TOK_WORD) ? rg_wordmask(st, nx->hash) : 0u;
+#define PV_IN(ws) ((pvm >> (ws)) & 1u)
+#define NX_IN(ws) ((nxm >> (ws)) & 1u)
+
 	/* "Mr Jordan", "Dr Chad": a person */
-	if (pv && (pv->flags & NT_TOK_WORD) && rg_in(st, RG_WS_HONORIFIC, pv->hash) &&
-	    ((en->flags & RG_F_PERSON) || placeish) && en->ntok == 1)
+	if (person_rules && PV_IN(RG_WS_HONORIFIC))
 		return 0.0;
-	if (pv && rg_tok_is(doc, first - 1, '.') && first >= 2 &&
-	    rg_in(st, RG_WS_HONORIFIC, doc->tokens[first - 2].hash) && en->ntok == 1 &&
-	    ((en->flags & RG_F_PERSON) || placeish))
+	if (person_rules && pv && rg_tok_is(doc, first - 1, '.') && first >= 2 &&
+	    rg_in(st, RG_WS_HONORIFIC, doc->tokens[first - 2].hash))
 		return 0.0;   /* "Mr. Jordan" */
 
 	/* title-case and all-caps headlines: computed only when a rule needs them, and then
@@ -980,14 +1042,14 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 #define CAPSY() (capsy < 0 ? (capsy = capsy_used ? rg_capsy(cx, first, last) : 0) : capsy)
 
 	/* "Michael Jordan", "Paris Hilton", "Jordan Peterson": a capitalised name next to it */
-	if (en->ntok == 1 && ((en->flags & RG_F_PERSON) || placeish)) {
-		if (pv && rg_inner_cap(doc, first - 1) && !rg_in(st, RG_WS_QUALIFIER, pv->hash) &&
+	if (person_rules) {
+		if (pv && rg_inner_cap(doc, first - 1) && !PV_IN(RG_WS_QUALIFIER) &&
 		    !rg_is_firstword(st, pv->hash) && !CAPSY())
 			return 0.0;
 	}
 	if (en->flags & RG_F_PERSON) {
 		if (nx && rg_inner_cap(doc, last + 1) && !(nx->flags & NT_TOK_UPPER) &&
-		    !rg_in(st, RG_WS_INSTITUTION, nx->hash) && !rg_is_firstword(st, nx->hash) && !CAPSY())
+		    !NX_IN(RG_WS_INSTITUTION) && !rg_is_firstword(st, nx->hash) && !CAPSY())
 			return 0.0;
 	}
 
@@ -996,8 +1058,7 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 		if (placeish) {
 			int ok = t->zone == NT_ZONE_DATELINE ||
 			         (first >= cx->dateline_start && first < cx->dateline_end);
-			if (pv && (pv->flags & NT_TOK_WORD) && !(pv->flags & NT_TOK_CAP) &&
-			    rg_in(st, RG_WS_LOCATIVE, pv->hash))
+			if (pv && !(pv->flags & NT_TOK_CAP) && PV_IN(RG_WS_LOCATIVE))
 				ok = 1;
 			if (nx && rg_tok_is(doc, last + 1, ',') && last + 2 < doc->ntokens &&
 			    (doc->tokens[last + 2].flags & NT_TOK_CAP) &&
@@ -1006,24 +1067,25 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 			if (!ok)
 				return 0.0;
 		} else {
-			if (pv && (pv->flags & NT_TOK_WORD) && rg_in(st, RG_WS_DETERMINER, pv->hash))
+			if (PV_IN(RG_WS_DETERMINER))
 				return 0.0;
 			if ((t->flags & NT_TOK_SENT_START) || CAPSY())
 				f *= 0.6;
 		}
 	}
 	/* "U.S. dlrs", "Canadian dollar": a currency, not an actor */
-	if (nx && (nx->flags & NT_TOK_WORD) && rg_in(st, RG_WS_CURRENCY, nx->hash))
+	if (NX_IN(RG_WS_CURRENCY))
 		f *= 0.15;
 	/* "Midland Bank", "Japan Fund": a company named after a place ("China Airlines" is still
 	 * China, with less weight) */
-	if (nx && (nx->flags & NT_TOK_WORD) && (nx->flags & (NT_TOK_CAP | NT_TOK_UPPER)) &&
-	    rg_in(st, RG_WS_ORGSUFFIX, nx->hash))
+	if (nx && (nx->flags & (NT_TOK_CAP | NT_TOK_UPPER)) && NX_IN(RG_WS_ORGSUFFIX))
 		f *= (placeish || en->kind == RG_METONYM) ? 0.2 : 0.6;
 	/* a person-name country in a headline of capitalised words is weaker evidence */
 	if ((en->flags & RG_F_PERSON) && CAPSY())
 		f *= 0.8;
 #undef CAPSY
+#undef PV_IN
+#undef NX_IN
 	return f;
 }
 
@@ -1099,6 +1161,31 @@ static int rg_code_in(const struct rg_entry *en, int code)
 	return 0;
 }
 
+/* "City, State" pairs, for consecutive mentions a and b: "Atlanta, Georgia", "Paris, Texas",
+ * "Birmingham, Alabama" (b resolved from a, or both from what they share). */
+static void rg_city_state(const struct rg_state *st, const struct nt_doc *doc, struct rg_mention *a,
+                          struct rg_mention *b)
+{
+	const struct rg_entry *ea = &st->entries[a->entry], *eb = &st->entries[b->entry];
+	if (b->first != a->last + 2 || !rg_tok_is(doc, a->last + 1, ','))
+		return;
+	if (a->code >= 0 && b->code < 0 && rg_code_in(eb, a->code)) {
+		b->code = a->code;
+	} else if ((ea->kind == RG_CITY || ea->kind == RG_CAPITAL) &&
+	           (eb->kind == RG_STATE || eb->kind == RG_NAME || eb->kind == RG_PLACE)) {
+		int target = b->code >= 0 ? b->code : -1;
+		if (target < 0) {
+			for (size_t q = 0; q < eb->ncodes && target < 0; q++)
+				if (rg_code_in(ea, eb->codes[q]))
+					target = eb->codes[q];
+			if (target >= 0)
+				b->code = (int16_t)target;
+		}
+		if (target >= 0)
+			a->code = (int16_t)target;   /* the city is in that state or country */
+	}
+}
+
 /* Classify one document: see the file comment. */
 /* Emit one label of facet with its evidence: the mentions order[e0, e1) of ms, at most
  * max of them. Returns the label index, or a negative status with err filled. */
@@ -1135,7 +1222,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	int16_t *slot_of;
 	uint32_t *cand;
 	uint16_t *qstart, *qfill, *byq, *byr, *rstart, *rfill;
-	int any_amb = 0;
+	size_t nunres = 0; /* mentions with no code yet */
 
 	if (doc->ntokens == 0)
 		return NT_OK;
@@ -1169,7 +1256,6 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		rstart = byr + cap_m + 2;
 		rfill = rstart + RG_MAX_REGIONS + 2;
 	}
-	memset(slot_of, 0xff, st->ncountries * sizeof *slot_of);
 	memset(rmass, 0, (st->nregions + 1) * sizeof *rmass);
 	cx.st = st;
 	cx.doc = doc;
@@ -1208,18 +1294,18 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	for (size_t c = 0; c < ncaps; c++) {
 		uint32_t i = cand[c];
 		cand[ncand] = i;
-		ncand += rg_bloom_bits(st->bloom, toks[i].hash) != 0;
+		ncand += rg_bloom_bit(st->bloom, toks[i].hash);
 	}
 	for (size_t c = 0; c < ncand && nm < cap_m; c++) {
 		size_t i = cand[c];
 		if (i < next)
 			continue;
 		const struct nt_token *t = &doc->tokens[i];
-		int32_t e;
+		int32_t e = -1, fv = rg_map_get(&st->first, t->hash);
 		size_t last = i;
-		unsigned bits = rg_bloom_bits(st->bloom, t->hash);
-		e = -1;
-		if (bits & 2u) {
+		if (fv < 0)
+			continue;   /* passed the filter, but not the first word of a phrase */
+		if (fv & RG_FIRST_MULTI) {
 			/* multi-word phrases starting here: one probe with the next word's hash */
 			size_t j = i + 1;
 			if (j < doc->ntokens && (rg_tok_is(doc, j, '-') || rg_tok_is(doc, j, '.')) &&
@@ -1227,16 +1313,22 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 				j++;
 			if (j < doc->ntokens && doc->tokens[j].sentence == t->sentence &&
 			    (doc->tokens[j].flags & (NT_TOK_WORD | NT_TOK_NUMBER))) {
-				e = rg_map_get(&st->pairs, rg_pair_key(t->hash, doc->tokens[j].hash));
+				uint64_t key = rg_pair_key(t->hash, doc->tokens[j].hash);
+				/* most pairs ("China said") stop at the filter */
+				if ((st->pairfilter[(key >> 49) & 511] >> ((key >> 43) & 63)) & 1u)
+					e = rg_map_get(&st->pairs, key);
 				for (; e >= 0; e = st->entries[e].next)
 					if (st->toks[st->entries[e].tok_off] == t->hash &&
 					    rg_match_rest(st, doc, &st->entries[e], i, &last))
 						break;
 			}
 		}
-		if (e < 0 && (bits & 1u)) {
-			e = rg_map_get(&st->first, t->hash);
-			if (e >= 0 && !rg_match_rest(st, doc, &st->entries[e], i, &last))
+		if (e < 0 && (fv & RG_FIRST_NONE) != RG_FIRST_NONE) {
+			/* the one-word phrase (rg_match_rest() for one token: an all-caps phrase
+			 * needs an all-caps word; t is a word) */
+			e = fv & RG_FIRST_NONE;
+			last = i;
+			if ((st->entries[e].flags & RG_F_UPPER) && !(t->flags & NT_TOK_UPPER))
 				e = -1;
 		}
 		if (e < 0)
@@ -1263,39 +1355,23 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 				m->code = en->ncodes == 1 ? (int16_t)en->codes[0] : -1;
 				m->weight = rg_zone_weight[zone < NT_ZONE_COUNT ? zone : NT_ZONE_BODY] *
 				            rg_kind_weight[en->kind] * en->weight * f;
-				if (m->code < 0)
-					any_amb = 1;
+				/* pass 2 on the fly: the pair this mention closes (the pairs in text
+				 * order, as a separate pass would take them) */
+				nunres += m->code < 0;
+				if (nm >= 2) {
+					struct rg_mention *a = &ms[nm - 2];
+					int u0 = (a->code < 0) + (m->code < 0);
+					rg_city_state(st, doc, a, m);
+					nunres += (size_t)((a->code < 0) + (m->code < 0)) - (size_t)u0;
+				}
 			}
 		}
 		next = last + 1;
 	}
 	}
 
-	/* pass 2: "City, State" pairs: "Atlanta, Georgia", "Paris, Texas", "Birmingham, Alabama" */
-	for (size_t k = 0; k + 1 < nm; k++) {
-		struct rg_mention *a = &ms[k], *b = &ms[k + 1];
-		const struct rg_entry *ea = &st->entries[a->entry], *eb = &st->entries[b->entry];
-		if (b->first != a->last + 2 || !rg_tok_is(doc, a->last + 1, ','))
-			continue;
-		if (a->code >= 0 && b->code < 0 && rg_code_in(eb, a->code)) {
-			b->code = a->code;
-		} else if ((ea->kind == RG_CITY || ea->kind == RG_CAPITAL) &&
-		           (eb->kind == RG_STATE || eb->kind == RG_NAME || eb->kind == RG_PLACE)) {
-			int target = b->code >= 0 ? b->code : -1;
-			if (target < 0) {
-				for (size_t q = 0; q < eb->ncodes && target < 0; q++)
-					if (rg_code_in(ea, eb->codes[q]))
-						target = eb->codes[q];
-				if (target >= 0)
-					b->code = (int16_t)target;
-			}
-			if (target >= 0)
-				a->code = (int16_t)target;   /* the city is in that state or country */
-		}
-	}
-
 	/* pass 3: resolve the remaining ambiguous mentions by support and cues */
-	if (any_amb) {
+	if (nunres > 0) {
 		double *support = host->scratch(sink, st->ncountries * sizeof *support + 1);
 		uint8_t *cuehit = NULL;
 		if (support == NULL) {
@@ -1363,30 +1439,51 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		}
 	}
 
-	/* pass 4: sum per country (only the countries mentioned), then regions */
+	/* pass 4: sum per country (only the countries mentioned, in order of first mention),
+	 * then regions; a short list of mentions is simply scanned, a long one bucketed */
 	double maxmass = 0.0;
 	size_t npresent = 0;
-	for (size_t k = 0; k < nm; k++) {
-		int c = ms[k].code;
-		if (c < 0)
-			continue;
-		if (slot_of[c] < 0) {
-			slot_of[c] = (int16_t)npresent;
-			present[npresent] = (uint16_t)c;
-			mass[npresent] = 0.0;
-			npresent++;
+	const int scan = nm <= RG_SCAN_MENTIONS;
+	if (scan) {
+		for (size_t k = 0; k < nm; k++) {
+			int c = ms[k].code;
+			size_t q = 0;
+			if (c < 0)
+				continue;
+			while (q < npresent && present[q] != c)
+				q++;
+			if (q == npresent) {
+				present[npresent] = (uint16_t)c;
+				mass[npresent] = 0.0;
+				npresent++;
+			}
+			mass[q] += ms[k].weight;
 		}
-		mass[slot_of[c]] += ms[k].weight;
+	} else {
+		memset(slot_of, 0xff, st->ncountries * sizeof *slot_of);
+		for (size_t k = 0; k < nm; k++) {
+			int c = ms[k].code;
+			if (c < 0)
+				continue;
+			if (slot_of[c] < 0) {
+				slot_of[c] = (int16_t)npresent;
+				present[npresent] = (uint16_t)c;
+				mass[npresent] = 0.0;
+				npresent++;
+			}
+			mass[slot_of[c]] += ms[k].weight;
+		}
 	}
 	for (size_t q = 0; q < npresent; q++)
 		maxmass = mass[q] > maxmass ? mass[q] : maxmass;
 	if (maxmass <= 0.0)
 		return NT_OK;
-	/* the mentions of each country, and of each region, in text order: a stable
-	 * counting sort (bucket q of country present[q] is byq[qstart[q], qstart[q + 1]);
+	/* a long list: the mentions of each country, and of each region, in text order by a
+	 * stable counting sort (bucket q of country present[q] is byq[qstart[q], qstart[q + 1]);
 	 * bucket r of region r is byr[rstart[r], rstart[r + 1]), the last bucket holds the
 	 * mentions without a region), so no label walks every mention */
 	size_t nreg = st->nregions;
+	if (!scan) {
 	memset(qstart, 0, (npresent + 1) * sizeof *qstart);
 	memset(rstart, 0, (nreg + 2) * sizeof *rstart);
 	for (size_t k = 0; k < nm; k++) {
@@ -1408,10 +1505,14 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			byq[qfill[slot_of[c]]++] = (uint16_t)k;
 		byr[rfill[rg]++] = (uint16_t)k;
 	}
+	}
 	uint64_t rmask = 0; /* regions given mass */
 	for (size_t q = 0; q < npresent; q++) {
 		double s, rel;
 		int li, c = present[q];
+		size_t e0, e1;
+		if (mass[q] < st->country_skip)
+			continue;
 		/* absolute evidence, tempered by how it compares with the article's main country */
 		rel = mass[q] / maxmass;
 		s = (1.0 - exp(-mass[q] / rg_k)) *
@@ -1420,8 +1521,18 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			s = 1.0;
 		if (s < st->min_score)
 			continue;
-		li = rg_emit(host, sink, doc, "country", st->codes[c], s, ms, byq, qstart[q], qstart[q + 1],
-		             RG_MAX_EVIDENCE, err);
+		if (scan) {
+			/* this country's mentions, listed without branches into byq[0, e1) */
+			e0 = e1 = 0;
+			for (size_t k = 0; k < nm; k++) {
+				byq[e1] = (uint16_t)k;
+				e1 += ms[k].code == c;
+			}
+		} else {
+			e0 = qstart[q];
+			e1 = qstart[q + 1];
+		}
+		li = rg_emit(host, sink, doc, "country", st->codes[c], s, ms, byq, e0, e1, RG_MAX_EVIDENCE, err);
 		if (li < 0)
 			return li;
 		if (st->region_of[c] >= 0) {
@@ -1429,20 +1540,34 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			rmask |= (uint64_t)1 << st->region_of[c];
 		}
 	}
-	double rmax = 0.0;
-	for (size_t r = 0; r < nreg; r++)
+	double rmax = 0.0; /* (the regions outside rmask have no mass) */
+	for (uint64_t mm = rmask; mm; mm &= mm - 1) {
+		size_t r = (size_t)__builtin_ctzll(mm);
 		rmax = rmass[r] > rmax ? rmass[r] : rmax;
+	}
 	for (; rmask; rmask &= rmask - 1) {
 		size_t r = (size_t)__builtin_ctzll(rmask);
 		double s;
 		int li;
-		if (rmass[r] <= 0.0)
+		size_t e0, e1;
+		if (rmass[r] <= 0.0 || rmass[r] < st->region_skip)
 			continue;
 		/* grows with the region's mass; the primary region (largest mass) scores highest */
 		s = (1.0 - exp(-rmass[r] / 2.0)) * (0.4 + 0.6 * rmass[r] / rmax);
 		if (s < st->region_min_score)
 			continue;
-		li = rg_emit(host, sink, doc, "region", st->regions[r], s, ms, byr, rstart[r], rstart[r + 1],
+		if (scan) {
+			e0 = e1 = 0;
+			for (size_t k = 0; k < nm; k++) {
+				int c = ms[k].code;
+				byr[e1] = (uint16_t)k;
+				e1 += c >= 0 && st->region_of[c] == (int16_t)r;
+			}
+		} else {
+			e0 = rstart[r];
+			e1 = rstart[r + 1];
+		}
+		li = rg_emit(host, sink, doc, "region", st->regions[r], s, ms, byr, e0, e1,
 		             RG_MAX_REGION_EVIDENCE, err);
 		if (li < 0)
 			return li;
@@ -1465,10 +1590,8 @@ static void rg_close(void *state)
 	free(st->cue_head);
 	rg_map_free(&st->first);
 	rg_map_free(&st->pairs);
-	rg_map_free(&st->firstwords);
 	rg_map_free(&st->cuewords);
-	for (size_t i = 0; i < sizeof st->words / sizeof st->words[0]; i++)
-		rg_map_free(&st->words[i]);
+	rg_map_free(&st->words);
 	rg_map_free(&st->trailer_words);
 	free(st->gazetteer_path);
 	free(st);
@@ -1500,17 +1623,15 @@ static int rg_open(const struct nt_host *host, const void *config, const char *m
 		st->code_index[i] = -1;
 	st->min_score = cf->min_score;
 	st->region_min_score = cf->region_min_score;
+	/* a score is at most 1 - exp(-M) (country) or 1 - exp(-M/2) (region): masses well below
+	 * these bounds are dropped without computing exp() (a margin of 1e-9, far above rounding) */
+	st->country_skip = cf->min_score < 0.999 ? -log1p(-cf->min_score) * rg_k * (1.0 - 1e-9) : 0.0;
+	st->region_skip = cf->region_min_score < 0.999 ? -2.0 * log1p(-cf->region_min_score) * (1.0 - 1e-9) : 0.0;
 	rc = rg_load_region_map(st, cf->region_map, err);
 	if (rc == NT_OK)
 		rc = rg_load_gazetteer(st, cf->gazetteer, err);
 	if (rc == NT_OK &&
-	    (rg_wordset_build(st, &st->words[RG_WS_HONORIFIC], rg_honorifics) != NT_OK ||
-	     rg_wordset_build(st, &st->words[RG_WS_QUALIFIER], rg_qualifiers) != NT_OK ||
-	     rg_wordset_build(st, &st->words[RG_WS_LOCATIVE], rg_locatives) != NT_OK ||
-	     rg_wordset_build(st, &st->words[RG_WS_INSTITUTION], rg_institutions) != NT_OK ||
-	     rg_wordset_build(st, &st->words[RG_WS_DETERMINER], rg_determiners) != NT_OK ||
-	     rg_wordset_build(st, &st->words[RG_WS_CURRENCY], rg_currencies) != NT_OK ||
-	     rg_wordset_build(st, &st->words[RG_WS_ORGSUFFIX], rg_orgsuffixes) != NT_OK ||
+	    (rg_wordsets_build(st) != NT_OK ||
 	     rg_wordset_build(st, &st->trailer_words, rg_trailer_starts) != NT_OK)) {
 		rg_err(err, NT_ENOMEM, "out of memory");
 		rc = NT_ENOMEM;
