@@ -38,6 +38,30 @@ static char lex_path[64];
 static struct tone_state *S;
 static struct nt_docbuf *B;
 
+/* A private directory for the fixture files (made on first use in each test process): the
+ * plugin digests the directory of its lexicon for provenance, and digesting all of /tmp made
+ * the tests slow enough to time out when /tmp held large files. */
+static char tmp_dir[32];
+
+/* A mkstemp() template "DIR/stemXXXXXX" in the private directory into buf (64 bytes). */
+static char *tmp_template(char *buf, const char *stem)
+{
+	if (!tmp_dir[0]) {
+		strcpy(tmp_dir, "/tmp/check_tone_XXXXXX");
+		ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+	}
+	snprintf(buf, 64, "%s/%sXXXXXX", tmp_dir, stem);
+	return buf;
+}
+
+/* Remove the private directory (empty unless a test failed half way). */
+static void tmp_cleanup(void)
+{
+	if (tmp_dir[0])
+		rmdir(tmp_dir);
+	tmp_dir[0] = 0;
+}
+
 static void write_file(char *tmpl, const char *text)
 {
 	int fd = mkstemp(tmpl);
@@ -51,7 +75,7 @@ static void setup(void)
 	struct tone_config c = {0};
 	struct nt_error err = {0};
 	void *st = NULL;
-	strcpy(lex_path, "/tmp/check_tone_lexXXXXXX");
+	tmp_template(lex_path, "lex");
 	write_file(lex_path, fixture_lexicon);
 	c.lexicon = lex_path;
 	c.correction = "";
@@ -69,6 +93,7 @@ static void teardown(void)
 	S = NULL;
 	nt_docbuf_free(B);
 	unlink(lex_path);
+	tmp_cleanup();
 }
 
 /* Score text with state s; returns the value (plain normalised lexicon score without a
@@ -299,7 +324,8 @@ START_TEST(test_decision)
 	struct nt_error err = {0};
 	void *st = NULL;
 	struct tone_state *s;
-	char p[64] = "/tmp/check_tone_corXXXXXX";
+	char p[64];
+	tmp_template(p, "cor");
 	write_correction_fixture(p, 1, NULL);
 	c.lexicon = lex_path;
 	c.correction = p;
@@ -320,7 +346,7 @@ START_TEST(test_decision)
 	tone_close(s);
 	unlink(p);
 	/* words_untitled 1: they count everywhere */
-	strcpy(p, "/tmp/check_tone_corXXXXXX");
+	tmp_template(p, "cor");
 	write_correction_fixture(p, 1, "param words_untitled 1\n");
 	c.correction = p;
 	ck_assert_msg(tone_open(nt_host_get(), &c, "/tmp", &st, &err) == NT_OK, "%s", err.msg);
@@ -329,7 +355,7 @@ START_TEST(test_decision)
 	tone_close(s);
 	unlink(p);
 	/* no class lines: the thresholds on the value decide */
-	strcpy(p, "/tmp/check_tone_corXXXXXX");
+	tmp_template(p, "cor");
 	write_correction_fixture(p, 0, NULL);
 	c.correction = p;
 	ck_assert_msg(tone_open(nt_host_get(), &c, "/tmp", &st, &err) == NT_OK, "%s", err.msg);
@@ -362,7 +388,8 @@ START_TEST(test_bad_files)
 	struct tone_config c = {0};
 	struct nt_error err = {0};
 	void *st = NULL;
-	char p[64] = "/tmp/check_tone_badXXXXXX";
+	char p[64];
+	tmp_template(p, "bad");
 	write_file(p, "nttone 1\ngood\tv\tabc\n");
 	c.lexicon = p;
 	c.correction = "";
@@ -370,14 +397,14 @@ START_TEST(test_bad_files)
 	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
 	ck_assert_msg(strstr(err.msg, ":2:") != NULL, "%s", err.msg);
 	unlink(p);
-	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	tmp_template(p, "bad");
 	write_file(p, "not a lexicon\n");
 	c.lexicon = p;
 	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
 	ck_assert_msg(strstr(err.msg, ":1:") != NULL, "%s", err.msg);
 	unlink(p);
 	c.lexicon = lex_path;
-	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	tmp_template(p, "bad");
 	write_file(p, "nttone-correction 1\nparam neg_scalar -0.7\nweight comp 1\n");
 	c.correction = p;
 	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
@@ -386,31 +413,31 @@ START_TEST(test_bad_files)
 	c.correction = "/nonexistent/correction.txt";
 	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EIO);
 	/* class lines: an unknown feature, and an incomplete set */
-	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	tmp_template(p, "bad");
 	write_correction_fixture(p, 1, "class titled positive shouting 1\n");
 	c.correction = p;
 	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
 	ck_assert_msg(strstr(err.msg, ":80:") != NULL && strstr(err.msg, "shouting") != NULL, "%s", err.msg);
 	unlink(p);
-	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	tmp_template(p, "bad");
 	write_correction_fixture(p, 0, "class titled positive comp 1\n");
 	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
 	ck_assert_msg(strstr(err.msg, "class weights") != NULL, "%s", err.msg);
 	unlink(p);
 	/* lexicon weights outside the fixed-point range or finer than it; two learned columns */
 	c.correction = "";
-	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	tmp_template(p, "bad");
 	write_file(p, "nttone 1\ngood\tv\t2\nplan\tw\t0\t5\n");
 	c.lexicon = p;
 	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
 	ck_assert_msg(strstr(err.msg, ":3:") != NULL, "%s", err.msg);
 	unlink(p);
-	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	tmp_template(p, "bad");
 	write_file(p, "nttone 1\ngood\tv\t2.00001\n");
 	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
 	ck_assert_msg(strstr(err.msg, ":2:") != NULL, "%s", err.msg);
 	unlink(p);
-	strcpy(p, "/tmp/check_tone_badXXXXXX");
+	tmp_template(p, "bad");
 	write_file(p, "nttone 1\nplan\tw\t0\t0.1\t0.2\n");
 	ck_assert_int_eq(tone_open(nt_host_get(), &c, "/tmp", &st, &err), NT_EFORMAT);
 	ck_assert_msg(strstr(err.msg, ":2:") != NULL, "%s", err.msg);
@@ -421,7 +448,8 @@ END_TEST
 /* Through the engine: real module loading, the default-pipeline-style facet policy. */
 START_TEST(test_record_fields)
 {
-	char cfg[64] = "/tmp/check_tone_cfgXXXXXX";
+	char cfg[64];
+	tmp_template(cfg, "cfg");
 	struct nt_engine_options o = {0};
 	struct nt_engine *e = NULL;
 	struct nt_error err = {0};
@@ -479,6 +507,7 @@ START_TEST(test_record_fields)
 	cJSON_Delete(rec);
 	nt_engine_close(e);
 	unlink(cfg);
+	tmp_cleanup();
 }
 END_TEST
 
