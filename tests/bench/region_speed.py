@@ -4,7 +4,8 @@
 Compiles tests/bench/region_speed.c against the build tree's libnewstag (the plugin source is
 included, as the unit test does), writes the articles of a data set to a temporary record file,
 and runs it: the document model alone versus the document model plus region classify(), process
-CPU time, best of N rounds; and open() of the shipped tables (wall time, best of N).
+CPU time, best of N rounds (the two passes interleaved in chunks of 256 articles, so that both
+see the same load on a shared machine); and open() of the shipped tables (wall time, best of N).
 Sets: reuters (Reuters-21578 LEWISSPLIT=TEST with PLACES), recent (all 20,000 recent-news items).
 
 Usage: python3 tests/bench/region_speed.py --build BUILD_DIR [--sets reuters,recent] [--rounds 5]
