@@ -1,9 +1,10 @@
 /* tone.c - news tone plugin: lexicon and rules over the shared tokens, a learned correction and a learned 3-class decision */
 
 /*
- * One pass over the document's tokens with one probe of a compact open-addressing table per
+ * One pass over the document's tokens with one branch-free probe of a perfect-hash table per
  * token (punctuation that ends a clause is in the table too, so there is no string work), and
- * a second probe only after a word that starts a two-word entry. Rules (the VADER family,
+ * a second probe only after a word that starts a two-word entry; plain words (no entry, or
+ * learned terms only) never leave a short loop. Rules (the VADER family,
  * adapted to news), kept as a few positions instead of per-token counters:
  *   - negation: a negator flips and shrinks (x neg_scalar) the valence of the next
  *     neg_window words that are not boosters, stopping at clause punctuation or a contrast word;
@@ -37,12 +38,6 @@
 #define TONE_NFEAT 9        /* features of the value (regression) */
 #define TONE_NCFEAT 17      /* features of the 3-class decision */
 #define TONE_MAX_EVIDENCE 16
-/* Tokens ahead whose table slot the scorer prefetches; 0 = none. The index computation costs
- * about as many instructions as the probe itself (a fifth of tone_score's instructions) and
- * bought nothing measurable in interleaved runs with the 512 KB table, so it is off. */
-#ifndef TONE_PREFETCH
-#define TONE_PREFETCH 0
-#endif
 
 /* Kinds of table entries. */
 enum tone_kind {
@@ -1190,9 +1185,6 @@ static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 	/* TONE_SPECIAL when the next word must be tried as the end of a pair, else 0 */
 	uint64_t pendm = u->prev_idx >= 0 ? TONE_SPECIAL : 0;
 	struct tone_result *r = u->r;
-#if TONE_PREFETCH
-	const struct nt_token *const pf_end = tok + u->doc->ntokens;
-#endif
 	while (t < end) {
 		/* at most 32768 tokens per block: the 32-bit lanes cannot overflow (|term| <= 32767) */
 		const struct nt_token *bend = end - t > 32768 ? t + 32768 : end;
@@ -1204,13 +1196,6 @@ static void tone_run_tokens(struct tone_run *u, size_t from, size_t to)
 		for (; t < bend; t++) {
 			unsigned fl = t->flags;
 			uint64_t hd, vv;
-#if TONE_PREFETCH
-			{
-				/* ask for a later token's slot now */
-				uint64_t ap = (t[pf_end - t > TONE_PREFETCH ? TONE_PREFETCH : 0].hash >> 16) * mul;
-				__builtin_prefetch(&ps[((ap >> 16) & pmask) ^ disp[(ap >> 40) & gmask]]);
-			}
-#endif
 			{
 				uint64_t pr = (t->hash >> 16) * mul;
 				const struct tone_pslot *sl = &ps[((pr >> 16) & pmask) ^ disp[(pr >> 40) & gmask]];
@@ -1331,13 +1316,6 @@ static int tone_score_pass(const struct tone_state *s, const struct nt_doc *doc,
 		d0 = doc->zones[NT_ZONE_DATELINE].first_token;
 		d1 = d0 + doc->zones[NT_ZONE_DATELINE].ntokens;
 	}
-#if TONE_PREFETCH
-	/* the first tokens' table slots (the scorer prefetches TONE_PREFETCH tokens ahead) */
-	for (j = 0; j < TONE_PREFETCH && j < doc->ntokens; j++) {
-		uint64_t x = doc->tokens[j].hash >> 16;
-		__builtin_prefetch(&s->ps[TONE_PSLOT(s, x)]);
-	}
-#endif
 	tend = doc->ntokens;
 	if (doc->zones[NT_ZONE_TRAILER].ntokens && doc->zones[NT_ZONE_TRAILER].first_token < tend)
 		tend = doc->zones[NT_ZONE_TRAILER].first_token;
