@@ -333,14 +333,18 @@ static int tone_freeze(struct tone_state *s)
 	size_t nslot = 64, ngrp, k, n = 0, g, i;
 	uint64_t *keys = NULL;
 	uint32_t *order = NULL, *base = NULL, *gstart = NULL, *gcount = NULL, *slotkey = NULL;
+	uint64_t *freeb = NULL;
 	int rc = NT_ENOMEM, ok = 0;
 	while (nslot * 7 < s->n * 8)
 		nslot *= 2;
-	if (!s->n || !(keys = malloc(s->n * sizeof *keys)))
+	if (!s->n || !(keys = malloc(2 * s->n * sizeof *keys)))
 		return NT_ENOMEM;
+	uint64_t *heads = keys + s->n; /* the keys' head words, read once in slot order */
 	for (k = 0; k < s->cap; k++)
-		if (s->slots[k].head)
+		if (s->slots[k].head) {
+			heads[n] = s->slots[k].head;
 			keys[n++] = k;
+		}
 	for (; !ok; nslot *= 2) {
 		if (nslot > ((size_t)1 << 24))
 			goto out;
@@ -352,6 +356,7 @@ static int tone_freeze(struct tone_state *s)
 		free(gstart);
 		free(gcount);
 		free(slotkey);
+		free(freeb);
 		s->ps = aligned_alloc(64, nslot * sizeof *s->ps);
 		s->disp = calloc(ngrp, sizeof *s->disp);
 		order = malloc(n * sizeof *order);
@@ -359,7 +364,8 @@ static int tone_freeze(struct tone_state *s)
 		gstart = calloc(ngrp + 1, sizeof *gstart);
 		gcount = calloc(ngrp, sizeof *gcount);
 		slotkey = malloc(nslot * sizeof *slotkey);
-		if (!s->ps || !s->disp || !order || !base || !gstart || !gcount || !slotkey)
+		freeb = malloc(nslot / 64 * sizeof *freeb);
+		if (!s->ps || !s->disp || !order || !base || !gstart || !gcount || !slotkey || !freeb)
 			goto out;
 		s->pmask = nslot - 1;
 		s->gmask = ngrp - 1;
@@ -370,12 +376,12 @@ static int tone_freeze(struct tone_state *s)
 			memset(slotkey, 0xFF, nslot * sizeof *slotkey);
 			/* keys by group (counting sort), with their base slots */
 			for (i = 0; i < n; i++)
-				gcount[((s->slots[keys[i]].head >> 16) * s->mul >> 40) & s->gmask]++;
+				gcount[((heads[i] >> 16) * s->mul >> 40) & s->gmask]++;
 			for (g = 0; g < ngrp; g++)
 				gstart[g + 1] = gstart[g] + gcount[g];
 			memset(gcount, 0, ngrp * sizeof *gcount);
 			for (i = 0; i < n; i++) {
-				uint64_t pr = (s->slots[keys[i]].head >> 16) * s->mul;
+				uint64_t pr = (heads[i] >> 16) * s->mul;
 				g = (pr >> 40) & s->gmask;
 				order[gstart[g] + gcount[g]] = (uint32_t)keys[i];
 				base[gstart[g] + gcount[g]++] = (uint32_t)((pr >> 16) & s->pmask);
@@ -387,24 +393,42 @@ static int tone_freeze(struct tone_state *s)
 					for (uint32_t c = gstart[g]; c < a; c++)
 						if (base[a] == base[c])
 							ok = 0;
-			/* place the groups, largest first (16 = 16 keys or more) */
+			/* place the groups, largest first (16 = 16 keys or more). Displacements are
+			 * found from the free slots (a bitmap, 1 = free): each candidate already puts
+			 * the group's first key in a free slot, and d = base ^ free slot stays inside
+			 * the key's block of 65,536 slots (d is 16 bits) */
+			memset(freeb, 0xFF, nslot / 64 * sizeof *freeb);
+			size_t span = nslot < 65536 ? nslot : 65536, words = span / 64;
 			for (unsigned sz = 16; ok && sz > 0; sz--) {
 				for (g = 0; ok && g < ngrp; g++) {
-					uint32_t d, a, c;
+					uint32_t a, b0, d = 0;
+					int found = 0;
 					if (!gcount[g] || (sz == 16 ? gcount[g] < 16 : gcount[g] != sz))
 						continue;
-					for (d = 0; d < 65536 && d <= s->pmask; d++) {
-						for (a = gstart[g]; a < gstart[g + 1] && slotkey[base[a] ^ d] == UINT32_MAX; a++)
-							slotkey[base[a] ^ d] = order[a];
-						if (a == gstart[g + 1])
-							break;
-						for (c = gstart[g]; c < a; c++) /* undo */
-							slotkey[base[c] ^ d] = UINT32_MAX;
+					b0 = base[gstart[g]];
+					size_t blk = b0 & ~(size_t)(span - 1), w0 = (b0 & (span - 1)) / 64;
+					for (size_t step = 0; !found && step < words; step++) {
+						size_t w = blk / 64 + (w0 + step) % words;
+						for (uint64_t bits = freeb[w]; !found && bits; bits &= bits - 1) {
+							d = b0 ^ (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+							for (a = gstart[g] + 1; a < gstart[g + 1]; a++) {
+								uint32_t sl = base[a] ^ d;
+								if (!(freeb[sl / 64] >> (sl % 64) & 1))
+									break;
+							}
+							found = a == gstart[g + 1];
+						}
 					}
-					if (d == 65536 || d > s->pmask)
+					if (!found) {
 						ok = 0;
-					else
-						s->disp[g] = (uint16_t)d;
+						break;
+					}
+					for (a = gstart[g]; a < gstart[g + 1]; a++) {
+						uint32_t sl = base[a] ^ d;
+						slotkey[sl] = order[a];
+						freeb[sl / 64] &= ~(1ull << (sl % 64));
+					}
+					s->disp[g] = (uint16_t)d;
 				}
 			}
 		}
@@ -438,6 +462,7 @@ out:
 	free(gstart);
 	free(gcount);
 	free(slotkey);
+	free(freeb);
 	return rc;
 }
 
