@@ -12,6 +12,7 @@
 #include "util.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,92 @@ static void workspace_free(struct workspace *w, size_t ninst)
 	free(w);
 }
 
+/* Opening the pipeline's instances: a shared cursor over them for the opener threads. */
+struct opener {
+	struct nt_engine *e;
+	pthread_mutex_t mu;
+	size_t next;
+	int *rc;                 /* per instance */
+	struct nt_error *errs;   /* per instance */
+};
+
+static int open_concurrent(const struct instance *in)
+{
+	return in->plugin->open && in->plugin->struct_size > offsetof(struct nt_plugin, flags) &&
+	       (in->plugin->flags & NT_PLUGIN_OPEN_CONCURRENT);
+}
+
+static void open_one(struct opener *o, size_t i)
+{
+	struct instance *in = &o->e->inst[i];
+	o->rc[i] = in->plugin->open ? in->plugin->open(nt_host_get(), in->config, o->e->models_dir,
+	                                               &in->state, &o->errs[i])
+	                            : NT_OK;
+	in->opened = o->rc[i] == NT_OK;
+}
+
+/* Opener thread (and the calling thread): open concurrent-safe instances until none is left. */
+static void *opener_main(void *arg)
+{
+	struct opener *o = arg;
+	for (;;) {
+		pthread_mutex_lock(&o->mu);
+		while (o->next < o->e->ninst && !open_concurrent(&o->e->inst[o->next]))
+			o->next++;
+		size_t i = o->next++;
+		pthread_mutex_unlock(&o->mu);
+		if (i >= o->e->ninst)
+			return NULL;
+		open_one(o, i);
+	}
+}
+
+/* Open every instance: those whose plugin sets NT_PLUGIN_OPEN_CONCURRENT on up to one
+ * thread per core (with this one), the others one by one on this thread. The error
+ * reported is that of the first failing instance in pipeline order. */
+static int open_instances(struct nt_engine *e, struct nt_error *err)
+{
+	struct opener o = {.e = e};
+	o.rc = calloc(e->ninst + 1, sizeof *o.rc);
+	o.errs = calloc(e->ninst + 1, sizeof *o.errs);
+	if (!o.rc || !o.errs) {
+		free(o.rc);
+		free(o.errs);
+		return nt_seterr(err, NT_ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&o.mu, NULL);
+	size_t nconc = 0;
+	for (size_t i = 0; i < e->ninst; i++)
+		nconc += open_concurrent(&e->inst[i]);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = nconc > 1 ? (cores > 1 ? (size_t)cores - 1 : 0) : 0;
+	if (nthreads > nconc - 1)
+		nthreads = nconc - 1;
+	if (nthreads > 15)
+		nthreads = 15;
+	pthread_t th[15];
+	size_t started = 0;
+	for (; started < nthreads; started++)
+		if (pthread_create(&th[started], NULL, opener_main, &o) != 0)
+			break;
+	for (size_t i = 0; i < e->ninst; i++)
+		if (!open_concurrent(&e->inst[i]))
+			open_one(&o, i);
+	opener_main(&o);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	pthread_mutex_destroy(&o.mu);
+	int rc = NT_OK;
+	for (size_t i = 0; i < e->ninst && rc == NT_OK; i++)
+		if (o.rc[i] != NT_OK)
+			rc = nt_seterr(err, o.rc[i] < 0 ? o.rc[i] : NT_EINTERNAL, "plugin %s (instance %s): %s",
+			               e->inst[i].plugin->name, e->inst[i].name,
+			               o.errs[i].msg[0] ? o.errs[i].msg : nt_strerror(o.rc[i]));
+	free(o.rc);
+	free(o.errs);
+	return rc;
+}
+
 int nt_engine_open(const struct nt_engine_options *opt, struct nt_engine **out,
                    struct nt_error *err)
 {
@@ -224,7 +311,8 @@ int nt_engine_open(const struct nt_engine_options *opt, struct nt_engine **out,
 		rc = nt_seterr(err, NT_ENOMEM, "out of memory");
 		goto fail;
 	}
-	const struct nt_host *host = nt_host_get();
+	/* load every module and fill every config first (libltdl and the loader are not
+	 * thread-safe), then open the instances, in parallel where plugins allow it */
 	for (size_t i = 0; i < e->cfg->ninst; i++) {
 		const struct nt_instance_cfg *ic = &e->cfg->inst[i];
 		struct instance *in = &e->inst[i];
@@ -238,16 +326,12 @@ int nt_engine_open(const struct nt_engine_options *opt, struct nt_engine **out,
 		if ((rc = nt_options_fill(in->plugin, ic->options, e->models_dir, e->cfg->path, &in->config,
 		                          err)) != NT_OK)
 			goto fail;
-		if (in->plugin->open) {
-			struct nt_error perr = {0};
-			rc = in->plugin->open(host, in->config, e->models_dir, &in->state, &perr);
-			if (rc != NT_OK) {
-				rc = nt_seterr(err, rc < 0 ? rc : NT_EINTERNAL, "plugin %s (instance %s): %s",
-				               ic->plugin, ic->name, perr.msg[0] ? perr.msg : nt_strerror(rc));
-				goto fail;
-			}
-		}
-		in->opened = 1;
+	}
+	if ((rc = open_instances(e, err)) != NT_OK)
+		goto fail;
+	for (size_t i = 0; i < e->cfg->ninst; i++) {
+		const struct nt_instance_cfg *ic = &e->cfg->inst[i];
+		struct instance *in = &e->inst[i];
 		in->facets = in->plugin->facets;
 		struct nt_info info = {0};
 		if (in->plugin->describe && in->plugin->describe(in->state, &info) == NT_OK) {

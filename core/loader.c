@@ -189,7 +189,7 @@ static struct loaded *find_loaded(struct nt_loader *l, const char *name)
 static int check_descriptor(const struct nt_plugin *p, const char *path, const char *name,
                             struct nt_error *err)
 {
-	const size_t min_size = offsetof(struct nt_plugin, reserved);
+	const size_t min_size = offsetof(struct nt_plugin, flags); /* the ABI 1.0 fields */
 	if (!p)
 		return nt_seterr(err, NT_EABI, "%s: the entry function returned no descriptor", path);
 	if (p->abi_major != NT_PLUGIN_ABI_MAJOR)

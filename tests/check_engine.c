@@ -152,6 +152,48 @@ START_TEST(test_open_errors)
 }
 END_TEST
 
+START_TEST(test_parallel_open)
+{
+	/* six instances opened on several threads (the fixture plugin allows it), one that
+	 * is not (failclassify): every label is there, in pipeline order of the instances */
+	struct nt_engine *e = open_engine(
+		"{\"pipeline\": [{\"plugin\": \"good\", \"name\": \"g1\", \"options\": {\"label\": \"l1\"}},"
+		" {\"plugin\": \"good\", \"name\": \"g2\", \"options\": {\"label\": \"l2\"}},"
+		" {\"plugin\": \"failclassify\"},"
+		" {\"plugin\": \"good\", \"name\": \"g3\", \"options\": {\"label\": \"l3\"}},"
+		" {\"plugin\": \"good\", \"name\": \"g4\", \"options\": {\"label\": \"l4\"}},"
+		" {\"plugin\": \"good\", \"name\": \"g5\", \"options\": {\"label\": \"l5\"}},"
+		" {\"plugin\": \"good\", \"name\": \"g6\", \"options\": {\"label\": \"l6\"}}],"
+		" \"facets\": {\"fixture\": {\"threshold\": 0}}}", 0);
+	cJSON *r = tag(e, "p", NULL, "All went well today.");
+	const cJSON *labels = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "facets"), "fixture"),
+	                                          "labels");
+	ck_assert_int_eq(cJSON_GetArraySize(labels), 6);
+	const cJSON *prov = cJSON_GetObjectItem(r, "provenance");
+	ck_assert_int_eq(cJSON_GetArraySize(prov), 7);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(prov, 2), "plugin")->valuestring, "failclassify");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(prov, 6), "instance")->valuestring, "g6");
+	cJSON_Delete(r);
+	nt_engine_close(e);
+	/* failures: the first failing instance in pipeline order is reported, whatever
+	 * thread opened it first; the instances that did open are closed (ASan: no leak) */
+	struct nt_engine_options o = {0};
+	struct nt_error err = {0};
+	write_cfg("{\"pipeline\": [{\"plugin\": \"good\", \"name\": \"a\"}, {\"plugin\": \"good\", \"name\": \"b\"},"
+	          " {\"plugin\": \"failopen\", \"name\": \"first\"}, {\"plugin\": \"good\", \"name\": \"c\"},"
+	          " {\"plugin\": \"failopen\", \"name\": \"second\"}]}");
+	o.models_dir = "/tmp";
+	o.config_path = cfgpath;
+	for (int k = 0; k < 20; k++) {
+		e = NULL;
+		ck_assert_int_eq(nt_engine_open(&o, &e, &err), NT_ENOTFOUND);
+		ck_assert_ptr_null(e);
+		ck_assert_msg(strstr(err.msg, "instance first") && strstr(err.msg, "model file missing"), "%s", err.msg);
+	}
+	unlink(cfgpath);
+}
+END_TEST
+
 struct thr {
 	struct nt_engine *e;
 	int ok;
@@ -200,6 +242,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_deterministic_and_warnings);
 	tcase_add_test(tc, test_separate_title_and_meta);
 	tcase_add_test(tc, test_open_errors);
+	tcase_add_test(tc, test_parallel_open);
 	tcase_add_test(tc, test_threads);
 	suite_add_tcase(s, tc);
 	return s;

@@ -16,7 +16,10 @@
  *    must stay valid until close().
  * 5. classify() is called from many threads at once with the same state: state is
  *    READ-ONLY after open() returns. open(), describe(), close() and train() are
- *    called from one thread, never concurrently with classify().
+ *    called from one thread, never concurrently with classify(). One exception, by
+ *    choice: a plugin whose descriptor sets NT_PLUGIN_OPEN_CONCURRENT (ABI 1.1) may have
+ *    open() called on several threads at once (one call per pipeline instance, also
+ *    two instances of the same plugin), so that models load in parallel.
  * 6. A plugin never prints. It logs through host->log(), which prefixes its name.
  *
  * VERSIONING
@@ -40,7 +43,7 @@ extern "C" {
 #endif
 
 #define NT_PLUGIN_ABI_MAJOR 1
-#define NT_PLUGIN_ABI_MINOR 0
+#define NT_PLUGIN_ABI_MINOR 1
 
 /* Status codes: NT_OK or a negative value. nt_strerror() (newstag.h) names them. */
 enum nt_status {
@@ -272,8 +275,16 @@ struct nt_plugin {
 	int (*train)(const struct nt_host *host, const void *config, const char *facet,
 	             const struct nt_train_set *set, const char *out_dir, struct nt_error *err);
 
-	void *reserved[8];        /* for appended operations; NULL */
+	/* ABI 1.1: NT_PLUGIN_* capability bits (0 in plugins built for 1.0, whose
+	 * descriptor has a NULL reserved slot here). */
+	uintptr_t flags;
+
+	void *reserved[7];        /* for appended operations; NULL */
 };
+
+/* flags: open() keeps to its own state and the host API, with no unguarded global or
+ * static data, so the core may run it at the same time as other open() calls. */
+#define NT_PLUGIN_OPEN_CONCURRENT 1u
 
 /* Define the plugin entry symbol. `name` must be the module name (a C identifier). */
 #define NT_PLUGIN_DEFINE(name, descriptor)                                         \

@@ -101,6 +101,8 @@ static const struct nt_plugin example_plugin = {
 	.open = example_open,
 	.classify = example_classify,
 	.close = example_close,
+	/* open() writes only its own state: the core may open instances in parallel */
+	.flags = NT_PLUGIN_OPEN_CONCURRENT,
 };
 
 /* The only exported symbol: example_LTX_nt_plugin_entry. */

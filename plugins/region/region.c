@@ -1694,6 +1694,7 @@ static const struct nt_plugin rg_plugin = {
 	.classify = rg_classify,
 	.close = rg_close,
 	.describe = rg_describe,
+	.flags = NT_PLUGIN_OPEN_CONCURRENT,
 	.train = NULL,
 };
 

@@ -507,6 +507,7 @@ static const struct nt_plugin rules_plugin = {
 	.classify = rules_classify,
 	.close = rules_close,
 	.describe = rules_describe,
+	.flags = NT_PLUGIN_OPEN_CONCURRENT,
 };
 
 NT_PLUGIN_DEFINE(rules, rules_plugin)

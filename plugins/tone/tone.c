@@ -1550,6 +1550,7 @@ static const struct nt_plugin tone_plugin = {
 	.classify = tone_classify,
 	.close = tone_close,
 	.describe = tone_describe,
+	.flags = NT_PLUGIN_OPEN_CONCURRENT,
 	.train = NULL,
 };
 

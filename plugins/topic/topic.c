@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,6 +272,9 @@ size_t tp_extract(const struct nt_doc *doc, const struct tp_featset *fs, struct 
 	}
 	return n;
 }
+
+/* Serialises libsvm's model loading (see tp_model_load). */
+static pthread_mutex_t tp_libsvm_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---------------------------------------------------------------- file validation */
 
@@ -1014,8 +1018,12 @@ static int tp_model_load(const struct nt_host *host, const char *dir, long max_e
 		if (rc)
 			goto fail;
 		if (kernel != TP_K_LINEAR) {
+			/* libsvm's print hook is a global and svm_load_model() switches the process
+			 * locale: one load at a time (open() may run on several threads) */
+			pthread_mutex_lock(&tp_libsvm_lock);
 			svm_set_print_string_function(tp_quiet);
 			L->svm = svm_load_model(fpath);
+			pthread_mutex_unlock(&tp_libsvm_lock);
 			if (!L->svm) {
 				rc = tp_err(err, NT_EFORMAT, "%s: libsvm could not load the model", fpath);
 				goto fail;
@@ -1275,6 +1283,7 @@ static const struct nt_plugin tp_plugin = {
 	.close = tp_close,
 	.describe = tp_describe,
 	.train = tp_train,
+	.flags = NT_PLUGIN_OPEN_CONCURRENT,
 };
 
 NT_PLUGIN_DEFINE(topic, tp_plugin)

@@ -18,6 +18,6 @@ static const char *const fo_facets[] = {"fixture", NULL};
 static const struct nt_plugin fo_plugin = {
 	NT_PLUGIN_HEADER,
 	.name = "failopen", .version = "0.1", .facets = fo_facets, .open = fo_open,
-	.classify = fo_classify,
+	.classify = fo_classify, .flags = NT_PLUGIN_OPEN_CONCURRENT,
 };
 NT_PLUGIN_DEFINE(failopen, fo_plugin)

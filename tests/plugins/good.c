@@ -49,5 +49,6 @@ static const struct nt_plugin good_plugin = {
 	.name = "good", .version = "0.1", .description = "fixture: always one label",
 	.facets = good_facets, .options = good_options, .config_size = sizeof(struct good_config),
 	.open = good_open, .classify = good_classify, .close = good_close,
+	.flags = NT_PLUGIN_OPEN_CONCURRENT,
 };
 NT_PLUGIN_DEFINE(good, good_plugin)
