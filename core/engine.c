@@ -220,8 +220,8 @@ static void *opener_main(void *arg)
 	}
 }
 
-/* Open every instance: those whose plugin sets NT_PLUGIN_OPEN_CONCURRENT on up to one
- * thread per core (with this one), the others one by one on this thread. The error
+/* Open every instance: those whose plugin sets NT_PLUGIN_OPEN_CONCURRENT each on its own
+ * thread (this one included), the others one by one on this thread. The error
  * reported is that of the first failing instance in pipeline order. */
 static int open_instances(struct nt_engine *e, struct nt_error *err)
 {
@@ -237,10 +237,10 @@ static int open_instances(struct nt_engine *e, struct nt_error *err)
 	size_t nconc = 0;
 	for (size_t i = 0; i < e->ninst; i++)
 		nconc += open_concurrent(&e->inst[i]);
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads = nconc > 1 ? (cores > 1 ? (size_t)cores - 1 : 0) : 0;
-	if (nthreads > nconc - 1)
-		nthreads = nconc - 1;
+	/* one thread per instance (up to 16 with this one), not per core: the opens differ
+	 * in length by up to 10x and which is long is unknown, so the scheduler balancing
+	 * them gives about max(longest, total / cores) */
+	size_t nthreads = nconc > 1 ? nconc - 1 : 0;
 	if (nthreads > 15)
 		nthreads = 15;
 	pthread_t th[15];
