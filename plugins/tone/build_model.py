@@ -57,7 +57,18 @@ BUILD = dict(afinn_scale=0.8, afinn_mode="fill", inflect=True, ridge=1.0, word_r
 # The 3-class decision: multinomial logistic regression (Adagrad SGD, L2), one model over the
 # dense features only (used for untitled text) and one with per-word terms too (used for titled
 # articles); both with domain interactions (titled / untitled), trained on all non-reserved rows.
-CLS = dict(lam_dense=1.0, lam_words=10.0, epochs_dense=5, epochs=8, lr=0.5, prune=0.02, seed=1)
+# avg: each model is the mean of the weights of that many runs with different shuffling seeds
+# (the SGD's result moved by up to 0.02 macro-F1 from seed to seed; the mean is steadier and
+# better). Both models run longer at smaller rates than in 1.1 (5 / 8 epochs at 0.5): the dense
+# model's NYT cross-validation figure was 0.549 to 0.567 by seed, 20 epochs at 0.1 give
+# 0.564-0.565; the word model's news figure 0.598-0.609, 16 epochs at 0.15 give 0.617-0.620.
+# offsets: fold the class offsets that maximise the out-of-fold macro-F1 into the biases (1.1 did).
+# Off since 1.2: over the seeds tried the best titled offsets ranged from (-0.5, 0) to (+0.7, +1.0)
+# on the negative / positive scores, i.e. they fit the noise of the out-of-fold scores, and the
+# ones this build picked (+0.7 / +0.8) made plain procedural text ("Committee to meet on
+# Tuesday") positive. The search still runs and is printed; the label is the plain argmax.
+CLS = dict(lam_dense=1.0, lam_words=10.0, epochs_dense=20, lr_dense=0.1, epochs=16, lr=0.15, prune=0.02,
+           seed=1, avg=4, offsets=False)
 
 
 def die_absent(path):
@@ -492,11 +503,28 @@ def decide(model, fd, sp):
     return max(range(3), key=lambda k: z[k]), z
 
 
+def average_models(runs):
+    """The mean of the dense weights and of the per-word terms (absent = 0) of several lr_train runs."""
+    k = len(runs)
+    wd = [[sum(r[0][c][j] for r in runs) / k for j in range(len(runs[0][0][c]))] for c in range(3)]
+    ws = {}
+    for r in runs:
+        for w, e in r[1].items():
+            t = ws.setdefault(w, [0.0, 0.0, 0.0])
+            for c in range(3):
+                t[c] += e[c] / k
+    return wd, ws
+
+
 def fit_decision(Fd, SP, gold, idx, cls):
-    """The two decision models trained on rows idx: dense only, and dense + per-word terms."""
+    """The two decision models trained on rows idx: dense only, and dense + per-word terms; each
+    the average of cls["avg"] runs with seeds seed, seed + 1, ..."""
     nosp = [{} for _ in SP]
-    m1 = lr_train(Fd, nosp, gold, idx, cls["lam_dense"], 0.0, cls["epochs_dense"], cls["lr"], cls["seed"])
-    m2 = lr_train(Fd, SP, gold, idx, cls["lam_dense"], cls["lam_words"], cls["epochs"], cls["lr"], cls["seed"])
+    seeds = [cls["seed"] + a for a in range(cls["avg"])]
+    m1 = average_models([lr_train(Fd, nosp, gold, idx, cls["lam_dense"], 0.0, cls["epochs_dense"],
+                                  cls["lr_dense"], sd) for sd in seeds])
+    m2 = average_models([lr_train(Fd, SP, gold, idx, cls["lam_dense"], cls["lam_words"], cls["epochs"],
+                                  cls["lr"], sd) for sd in seeds])
     return to_reference(*m1, cls["prune"]), to_reference(*m2, cls["prune"])
 
 
@@ -571,8 +599,9 @@ def write_correction(path, prm, w, cv, n, nnews, decision=None, dcv=None):
             f.write("# neutral = 0, class = argmax; untitled text: dense features only; titled articles:\n")
             f.write("# dense features + the per-word terms of lexicon.tsv (columns 5, 6) / sentences.\n")
             f.write("# 4-fold CV macro-F1 (non-reserved): NYT %.4f, news %.4f (argmax); with the class\n"
-                    "# offsets in the biases (fitted on those out-of-fold scores): NYT %.4f, news %.4f\n"
-                    % (dcv["nyt"], dcv["news"], dcv["nyt_tuned"], dcv["news_tuned"]))
+                    "# offsets that maximise it on those out-of-fold scores: NYT %.4f, news %.4f (%s)\n"
+                    % (dcv["nyt"], dcv["news"], dcv["nyt_tuned"], dcv["news_tuned"],
+                       "folded into the biases" if CLS["offsets"] else "not used: label = argmax"))
             f.write("param words_untitled 0\n")
             for kind, model in (("untitled", m1), ("titled", m2)):
                 rows = [split_dense(r)[0 if kind == "untitled" else 1] for r in model[0]]
@@ -631,7 +660,10 @@ def main():
         # the offsets fitted on the out-of-fold scores: untitled text (model 1), titled (model 2);
         # the bias is the last dense input, shared by both kinds of text in class_dense(), so
         # each model's offset goes into it and only that model's own kind of text uses it
-        decision = (apply_offsets(m1, dcv["nyt_off"]), apply_offsets(m2, dcv["news_off"]))
+        if CLS["offsets"]:
+            decision = (apply_offsets(m1, dcv["nyt_off"]), apply_offsets(m2, dcv["news_off"]))
+        else:
+            decision = (m1, m2)
         for w, (cn, cp) in decision[1][1].items():
             k, v, lu = tab.get(w, ("w", 0.0, 0.0))[:3]
             tab[w] = (k, v, lu, cn, cp)
