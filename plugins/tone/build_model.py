@@ -52,7 +52,13 @@ CONTRAST = ["but", "however", "nevertheless", "nonetheless"]
 CONCEDE = ["although", "though", "despite", "notwithstanding"]
 
 DEFAULT_PARAMS = dict(tonelib.DEFAULTS)
-BUILD = dict(afinn_scale=0.8, afinn_mode="fill", inflect=True, ridge=1.0, word_ridge=40.0, word_min=1,
+# word_min: a word gets learned terms (value and decision) only when at least that many training
+# documents contain it (2 was tried for 1.2: same CV, but plain procedural text turned positive).
+# max_keys: the table's size limit. With the 450 labels of 1.2 it had 29,838 keys, over the 28,672
+# (7/8 of 32,768 slots) at which tone.c's perfect hash doubles to 65,536 slots (1 MB), and tone
+# scoring got ~15% slower; so learned-only words seen in one training document are left out,
+# smallest terms first, until the table fits (they change few labels: they are rare by choice).
+BUILD = dict(afinn_scale=0.8, afinn_mode="fill", inflect=True, ridge=1.0, word_ridge=40.0, word_min=1, max_keys=28600,
              epochs=15, min_learned=0.003, use_news=True)
 # The 3-class decision: multinomial logistic regression (Adagrad SGD, L2), one model over the
 # dense features only (used for untitled text) and one with per-word terms too (used for titled
@@ -528,9 +534,35 @@ def fit_decision(Fd, SP, gold, idx, cls):
     return to_reference(*m1, cls["prune"]), to_reference(*m2, cls["prune"])
 
 
+def fit_table(tab, D, max_keys):
+    """Drop learned-only ('w') keys of words in a single training document, smallest largest
+    |term| first, until tab has at most max_keys keys; returns how many were dropped."""
+    if len(tab) <= max_keys:
+        return 0
+    df = {}
+    for d in D:
+        for w in d:
+            df[w] = df.get(w, 0) + 1
+    once = sorted((max(abs(x) for x in e[2:]), k) for k, e in tab.items() if e[0] == "w" and df.get(k, 0) == 1)
+    drop = [k for _, k in once[:len(tab) - max_keys]]
+    if len(tab) - len(drop) > max_keys:
+        raise SystemExit("build_model.py: %d table keys, more than max_keys %d even without the words seen once"
+                         % (len(tab) - len(drop), max_keys))
+    for k in drop:
+        del tab[k]
+    return len(drop)
+
+
 def decision_inputs(S, titled, prm, D):
+    """Dense inputs and per-word inputs of the decision; words in fewer than BUILD["word_min"] of
+    the documents get no term (the count is over all training rows and uses no label)."""
     Fd = [class_dense(tonelib.class_features(f, prm["alpha"]), t) for f, t in zip(S, titled)]
-    return Fd, D
+    df = {}
+    for d in D:
+        for w in d:
+            df[w] = df.get(w, 0) + 1
+    minc = BUILD["word_min"]
+    return Fd, [{w: x for w, x in d.items() if df[w] >= minc} for d in D]
 
 
 def cross_validate_decision(S, D, y, folds, titled, scored, prm, cls):
@@ -667,11 +699,13 @@ def main():
         for w, (cn, cp) in decision[1][1].items():
             k, v, lu = tab.get(w, ("w", 0.0, 0.0))[:3]
             tab[w] = (k, v, lu, cn, cp)
+    dropped = fit_table(tab, D, BUILD["max_keys"])
     write_table(tab, src, os.path.join(a.out, "lexicon.tsv"))
     write_correction(os.path.join(a.out, "correction.txt"), prm, wv, cv, len(nyt), len(news) + len(extra),
                      decision, dcv)
-    print("wrote lexicon.tsv (%d keys, %d learned word terms, %d decision word terms) and correction.txt"
-          % (len(tab), len(u), len(decision[1][1]) if decision else 0))
+    print("wrote lexicon.tsv (%d keys, %d learned word terms, %d decision word terms; %d learned-only words "
+          "seen once left out) and correction.txt"
+          % (len(tab), len(u), len(decision[1][1]) if decision else 0, dropped))
 
 
 if __name__ == "__main__":
