@@ -331,15 +331,17 @@ static int tone_freeze(struct tone_state *s)
 		0x4CF5AD432745937FULL, 0x2127599BF4325C37ULL, 0x880355F21E6D1965ULL, 0xC2B2AE3D27D4EB4FULL,
 	};
 	size_t nslot = 64, ngrp, k, n = 0, g, i;
-	uint64_t *keys = NULL;
-	uint32_t *order = NULL, *base = NULL, *gstart = NULL, *gcount = NULL, *slotkey = NULL;
-	uint64_t *freeb = NULL;
+	uint64_t *keys = NULL, *work = NULL, *freeb;
+	uint32_t *order, *base, *gstart, *gcount, *slotkey;
 	int rc = NT_ENOMEM, ok = 0;
 	while (nslot * 7 < s->n * 8)
 		nslot *= 2;
-	if (!s->n || !(keys = malloc(2 * s->n * sizeof *keys)))
+	/* per key: slot index and head word (64 bits each), order and base slot (32 bits each) */
+	if (!s->n || !(keys = malloc(3 * s->n * sizeof *keys)))
 		return NT_ENOMEM;
 	uint64_t *heads = keys + s->n; /* the keys' head words, read once in slot order */
+	order = (uint32_t *)(void *)(keys + 2 * s->n);
+	base = order + s->n;
 	for (k = 0; k < s->cap; k++)
 		if (s->slots[k].head) {
 			heads[n] = s->slots[k].head;
@@ -351,22 +353,17 @@ static int tone_freeze(struct tone_state *s)
 		ngrp = nslot / 4;
 		free(s->ps);
 		free(s->disp);
-		free(order);
-		free(base);
-		free(gstart);
-		free(gcount);
-		free(slotkey);
-		free(freeb);
+		free(work);
 		s->ps = aligned_alloc(64, nslot * sizeof *s->ps);
 		s->disp = calloc(ngrp, sizeof *s->disp);
-		order = malloc(n * sizeof *order);
-		base = malloc(n * sizeof *base);
-		gstart = calloc(ngrp + 1, sizeof *gstart);
-		gcount = calloc(ngrp, sizeof *gcount);
-		slotkey = malloc(nslot * sizeof *slotkey);
-		freeb = malloc(nslot / 64 * sizeof *freeb);
-		if (!s->ps || !s->disp || !order || !base || !gstart || !gcount || !slotkey || !freeb)
+		/* per size: the free-slot bitmap, then group starts and counts, slot owners */
+		work = calloc(nslot / 64 + (2 * ngrp + 1 + nslot + 1) / 2 + 1, sizeof *work);
+		if (!s->ps || !s->disp || !work)
 			goto out;
+		freeb = work;
+		gstart = (uint32_t *)(void *)(work + nslot / 64);
+		gcount = gstart + ngrp + 1;
+		slotkey = gcount + ngrp;
 		s->pmask = nslot - 1;
 		s->gmask = ngrp - 1;
 		for (size_t mi = 0; !ok && mi < sizeof muls / sizeof muls[0]; mi++) {
@@ -457,12 +454,7 @@ static int tone_freeze(struct tone_state *s)
 	rc = NT_OK;
 out:
 	free(keys);
-	free(order);
-	free(base);
-	free(gstart);
-	free(gcount);
-	free(slotkey);
-	free(freeb);
+	free(work);
 	return rc;
 }
 
