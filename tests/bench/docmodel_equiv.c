@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "docmodel.h"
+#include "records.h"
 #include "util.h"
 
 struct nt_docbuf *old_nt_docbuf_new(void);
@@ -158,22 +159,14 @@ int main(int argc, char **argv)
 	}
 	ob = old_nt_docbuf_new();
 	nb = nt_docbuf_new();
-	for (char *p = data; p < data + n;) {
-		char *e = memchr(p, 0x1e, (size_t)(data + n - p));
-		if (e == NULL)
-			break;
-		char *a = memchr(p, 0x1f, (size_t)(e - p));
-		char *b = a ? memchr(a + 1, 0x1f, (size_t)(e - a - 1)) : NULL;
-		if (a && b) {
-			const char *title = a + 1, *text = b + 1;
-			size_t tl = (size_t)(b - title), xl = (size_t)(e - text);
-			one(title, tl, text, xl, 0, "title given");
-			one(NULL, 0, text, xl, 1, "title in text");
-			one(NULL, 0, title, (size_t)(e - title), 1, "whole record");
-			if (mut)
-				mutate(title, (size_t)(e - title));
-		}
-		p = e + 1;
+	struct bench_record r;
+	for (char *p = data; bench_record_next(&p, data + n, &r);) {
+		size_t whole = r.title_len + 1 + r.text_len; /* title 0x1f text */
+		one(r.title, r.title_len, r.text, r.text_len, 0, "title given");
+		one(NULL, 0, r.text, r.text_len, 1, "title in text");
+		one(NULL, 0, r.title, whole, 1, "whole record");
+		if (mut)
+			mutate(r.title, whole);
 	}
 	printf("docmodel_equiv: %ld documents, %ld failures\n", ndocs, nfail);
 	free(data);

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "docmodel.h"
+#include "records.h"
 #include "host.h"
 #include "sink.h"
 #include "util.h"
@@ -83,15 +84,11 @@ int main(int argc, char **argv)
 	long docs = 0, bad = 0, labels = 0;
 	double t_old = 0, t_new = 0;
 	char *joined = NULL;
-	for (char *p = data; p < data + n;) {
-		char *e = memchr(p, 0x1e, (size_t)(data + n - p));
-		if (e == NULL)
-			break;
-		char *a = memchr(p, 0x1f, (size_t)(e - p));
-		char *b = a ? memchr(a + 1, 0x1f, (size_t)(e - a - 1)) : NULL;
-		if (a && b) {
-			const char *title = a + 1, *text = b + 1;
-			size_t tl = (size_t)(b - title), xl = (size_t)(e - text);
+	struct bench_record rec;
+	for (char *p = data; bench_record_next(&p, data + n, &rec);) {
+		{
+			const char *title = rec.title, *text = rec.text;
+			size_t tl = rec.title_len, xl = rec.text_len;
 			for (int mode = 0; mode < 3; mode++) {
 				const struct nt_doc *d;
 				if (mode == 0) {
@@ -122,11 +119,10 @@ int main(int argc, char **argv)
 				if (r1 != r2 || !same(&s1, &s2)) {
 					if (bad++ < 5)
 						fprintf(stderr, "region_equiv: mismatch on record %.*s (mode %d)\n",
-						        (int)(a - p), p, mode);
+						        (int)rec.id_len, rec.id, mode);
 				}
 			}
 		}
-		p = e + 1;
 	}
 	printf("region_equiv: %ld documents, %ld labels, %ld mismatches; classify CPU: earlier %.1f ms, "
 	       "this tree %.1f ms\n", docs, labels, bad, t_old, t_new);

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "docmodel.h"
+#include "records.h"
 #include "host.h"
 #include "sink.h"
 #include "../../plugins/region/region.c"
@@ -82,23 +83,15 @@ int main(int argc, char **argv)
 	buf[n] = '\0';
 	size_t cap = 1024, nr = 0;
 	char *(*recs)[3] = malloc(cap * sizeof *recs);
-	for (char *p = buf; p < buf + n;) {
-		char *e = memchr(p, 0x1e, (size_t)(buf + n - p));
-		if (e == NULL)
-			break;
-		*e = '\0';
-		char *a = strchr(p, 0x1f), *b = a ? strchr(a + 1, 0x1f) : NULL;
-		if (a && b) {
-			*a++ = '\0';
-			*b++ = '\0';
-			if (nr == cap)
-				recs = realloc(recs, (cap *= 2) * sizeof *recs);
-			recs[nr][0] = p;
-			recs[nr][1] = a;
-			recs[nr][2] = b;
-			nr++;
-		}
-		p = e + 1;
+	struct bench_record rec;
+	for (char *p = buf; bench_record_next(&p, buf + n, &rec);) {
+		rec.id[rec.id_len] = rec.title[rec.title_len] = rec.text[rec.text_len] = '\0';
+		if (nr == cap)
+			recs = realloc(recs, (cap *= 2) * sizeof *recs);
+		recs[nr][0] = rec.id;
+		recs[nr][1] = rec.title;
+		recs[nr][2] = rec.text;
+		nr++;
 	}
 	struct nt_docbuf *db = nt_docbuf_new();
 	struct nt_sink sink;
