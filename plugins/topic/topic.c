@@ -1129,12 +1129,16 @@ static long tp_collect_hits(const struct tp_model *m, const struct tp_occ *occ, 
 	uint64_t *seen = h->scratch(sink, (nw + 1) * sizeof *seen);
 	uint32_t *pos = h->scratch(sink, (m->nfeat + 1) * sizeof *pos);
 	struct tp_hit *uniq = h->scratch(sink, (no + 1) * sizeof *uniq);
-	if (!seen || !pos || !uniq)
+	long *found = h->scratch(sink, (no + 1) * sizeof *found);
+	if (!seen || !pos || !uniq || !found)
 		return -1;
 	memset(seen, 0, nw * sizeof *seen);
+	/* all lookups first: they do not depend on each other, so their cache misses overlap */
+	for (size_t i = 0; i < no; i++)
+		found[i] = tp_lookup(m, occ[i].hash);
 	uint32_t nu = 0;
 	for (size_t i = 0; i < no; i++) {
-		long idx = tp_lookup(m, occ[i].hash);
+		long idx = found[i];
 		if (idx < 0)
 			continue;
 		uint64_t bit = 1ull << (idx & 63);
