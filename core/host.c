@@ -23,25 +23,38 @@ struct nt_arena_chunk {
 	max_align_t data[];
 };
 
-void *nt_arena_alloc(struct nt_arena *a, size_t n)
+/* A new chunk for n bytes (n already rounded), as the arena's head. */
+static void *arena_alloc_chunk(struct nt_arena *a, size_t n)
+{
+	size_t cap = n > 16384 ? n : 16384;
+	struct nt_arena_chunk *c = malloc(sizeof *c + cap);
+	if (!c)
+		return NULL;
+	c->cap = cap;
+	c->used = n;
+	c->next = a->head;
+	a->head = c;
+	return c->data;
+}
+
+/* nt_arena_alloc(), inlined in this file: the exported symbol may be interposed, so the
+ * compiler would not inline calls to it (the emits and scratch() allocate on every call). */
+static inline void *arena_alloc(struct nt_arena *a, size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
 	if (n == 0)
 		n = 16;
 	struct nt_arena_chunk *c = a->head;
-	if (!c || c->cap - c->used < n) {
-		size_t cap = n > 16384 ? n : 16384;
-		c = malloc(sizeof *c + cap);
-		if (!c)
-			return NULL;
-		c->cap = cap;
-		c->used = 0;
-		c->next = a->head;
-		a->head = c;
-	}
+	if (!c || c->cap - c->used < n)
+		return arena_alloc_chunk(a, n);
 	void *p = (char *)c->data + c->used;
 	c->used += n;
 	return p;
+}
+
+void *nt_arena_alloc(struct nt_arena *a, size_t n)
+{
+	return arena_alloc(a, n);
 }
 
 /* Largest arena kept between documents; above it the memory goes back to malloc. */
@@ -104,7 +117,9 @@ void nt_sink_release(struct nt_sink *s)
 	memset(s, 0, sizeof *s);
 }
 
-static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
+/* Grow *p (an array of *cap elements of elem bytes) to hold need; kept out of line, so the
+ * emits' common path (room left) saves no registers. */
+static __attribute__((noinline)) int grow_array(void **p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
 		return NT_OK;
@@ -120,7 +135,8 @@ static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
 }
 
 /* FNV-1a of a name, and its length through *len; names are 1..127 bytes, so
- * *len == 0 or >= 128 means invalid. */
+ * *len == 0 or >= 128 means invalid. (The numbers' hashes: the combiner compares them
+ * across sinks.) */
 static uint64_t name_hash(const char *s, size_t *len)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -132,23 +148,57 @@ static uint64_t name_hash(const char *s, size_t *len)
 	return h;
 }
 
-/* The arena copy of facet (length n, hash fh): the sink's last facet when equal. */
-static const char *facet_copy(struct nt_sink *s, const char *facet, size_t n, uint64_t fh)
+/* A cheap fingerprint of a name to find repeats before a strcmp (its length and its first
+ * and last up to 8 bytes), and its length through *len, at most 128 (0 for NULL); names
+ * are 1..127 bytes. */
+static inline uint64_t name_fp(const char *s, size_t *len)
 {
-	if (s->last_facet && s->last_facet_h == fh && strcmp(s->last_facet, facet) == 0)
+	uint64_t a = 0, b = 0;
+	if (s == NULL) {
+		*len = 0;
+		return 0;
+	}
+	size_t n = strnlen(s, 128);
+	/* two loads of fixed size that overlap when n is not a power of two */
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		a = x;
+		b = y;
+	} else if (n >= 2) {
+		uint16_t x, y;
+		memcpy(&x, s, 2);
+		memcpy(&y, s + n - 2, 2);
+		a = x;
+		b = y;
+	} else if (n == 1) {
+		a = (unsigned char)s[0];
+	}
+	*len = n;
+	return (a * 0x9E3779B97F4A7C15ULL) ^ ((b ^ n) * 0xC2B2AE3D27D4EB4FULL) ^ (a >> 29);
+}
+
+/* The arena copy of facet (length n, fingerprint fp): the sink's last facet when equal. */
+static const char *facet_copy(struct nt_sink *s, const char *facet, size_t n, uint64_t fp)
+{
+	if (s->last_facet && s->last_facet_h == fp && strcmp(s->last_facet, facet) == 0)
 		return s->last_facet;
-	char *p = nt_arena_alloc(&s->arena, n + 1);
+	char *p = arena_alloc(&s->arena, n + 1);
 	if (p) {
 		memcpy(p, facet, n + 1);
 		s->last_facet = p;
-		s->last_facet_h = fh;
+		s->last_facet_h = fp;
 	}
 	return p;
 }
 
 static const char *name_copy(struct nt_sink *s, const char *name, size_t n)
 {
-	char *p = nt_arena_alloc(&s->arena, n + 1);
+	char *p = arena_alloc(&s->arena, n + 1);
 	if (p)
 		memcpy(p, name, n + 1);
 	return p;
@@ -157,7 +207,7 @@ static const char *name_copy(struct nt_sink *s, const char *name, size_t n)
 static int host_emit_label(struct nt_sink *s, const char *facet, const char *label, double score)
 {
 	size_t fl, ll;
-	uint64_t fh = name_hash(facet, &fl), lh = name_hash(label, &ll);
+	uint64_t fh = name_fp(facet, &fl), lh = name_fp(label, &ll);
 	if (fl == 0 || fl >= 128 || ll == 0 || ll >= 128)
 		return NT_EINVAL;
 	uint64_t h = fh * 31 ^ lh;
@@ -173,7 +223,8 @@ static int host_emit_label(struct nt_sink *s, const char *facet, const char *lab
 				s->labels[i].score = score;
 			return (int)i;
 		}
-	if (grow_array((void **)&s->labels, &s->labels_cap, s->nlabels + 1, sizeof *s->labels) != NT_OK) {
+	if (s->nlabels == s->labels_cap &&
+	    grow_array((void **)&s->labels, &s->labels_cap, s->nlabels + 1, sizeof *s->labels) != NT_OK) {
 		s->overflow = 1;
 		return NT_ENOMEM;
 	}
@@ -189,22 +240,39 @@ static int host_emit_label(struct nt_sink *s, const char *facet, const char *lab
 	return (int)s->nlabels++;
 }
 
-static int host_emit_evidence(struct nt_sink *s, int label_idx, int src, uint32_t start,
-                              uint32_t end, double weight)
+/* Store evidence in the sink's array, which has room. */
+static inline void evidence_put(struct nt_sink *s, int label_idx, int src, uint32_t start,
+                                uint32_t end, double weight)
 {
-	if (label_idx < 0 || (size_t)label_idx >= s->nlabels || end < start ||
-	    (src != NT_SRC_TEXT && src != NT_SRC_TITLE))
-		return NT_EINVAL;
-	if (grow_array((void **)&s->ev, &s->ev_cap, s->nev + 1, sizeof *s->ev) != NT_OK) {
-		s->overflow = 1;
-		return NT_ENOMEM;
-	}
 	struct nt_sink_evidence *e = &s->ev[s->nev++];
 	e->label = label_idx;
 	e->src = (uint8_t)src;
 	e->start = start;
 	e->end = end;
 	e->weight = weight == weight ? weight : 0.0;
+}
+
+/* host_emit_evidence() when the array is full: grow it, then store. */
+static __attribute__((noinline)) int evidence_grow_put(struct nt_sink *s, int label_idx, int src,
+                                                       uint32_t start, uint32_t end, double weight)
+{
+	if (grow_array((void **)&s->ev, &s->ev_cap, s->nev + 1, sizeof *s->ev) != NT_OK) {
+		s->overflow = 1;
+		return NT_ENOMEM;
+	}
+	evidence_put(s, label_idx, src, start, end, weight);
+	return NT_OK;
+}
+
+static int host_emit_evidence(struct nt_sink *s, int label_idx, int src, uint32_t start,
+                              uint32_t end, double weight)
+{
+	if (label_idx < 0 || (size_t)label_idx >= s->nlabels || end < start ||
+	    (src != NT_SRC_TEXT && src != NT_SRC_TITLE))
+		return NT_EINVAL;
+	if (s->nev == s->ev_cap) /* (a tail call: the common path saves no registers) */
+		return evidence_grow_put(s, label_idx, src, start, end, weight);
+	evidence_put(s, label_idx, src, start, end, weight);
 	return NT_OK;
 }
 
@@ -227,7 +295,8 @@ static int push_number(struct nt_sink *s, struct nt_sink_number **arr, size_t *n
 		return NT_ENOMEM;
 	}
 	struct nt_sink_number *x = &(*arr)[*n];
-	x->facet = facet_copy(s, facet, fl, fh);
+	size_t fl2;
+	x->facet = facet_copy(s, facet, fl, name_fp(facet, &fl2));
 	x->key = name_copy(s, key, kl);
 	if (!x->facet || !x->key) {
 		s->overflow = 1;
@@ -253,7 +322,7 @@ static int host_emit_score(struct nt_sink *s, const char *facet, const char *lab
 
 static void *host_scratch(struct nt_sink *s, size_t n)
 {
-	return nt_arena_alloc(&s->arena, n);
+	return arena_alloc(&s->arena, n);
 }
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
