@@ -1167,6 +1167,9 @@ struct tp_contrib {
 	size_t hit;
 };
 
+/* Up to this many evidence features per label are selected by insertion, more by a sort. */
+#define TP_EVIDENCE_SELECT 32
+
 static int tp_contrib_cmp(const void *a, const void *b)
 {
 	const struct tp_contrib *x = a, *y = b;
@@ -1253,16 +1256,33 @@ static int tp_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			return tp_err(err, idx, "emit_label failed");
 		if (m->labels[l].svm || !m->max_evidence || !nh)
 			continue;
-		size_t nc = 0;
-		for (size_t i = 0; i < nh; i++) {
-			double c = m->feat[(size_t)hits[i].idx * m->stride + 2 + l] * hits[i].x;
-			if (c > 0) {
-				con[nc].c = c;
-				con[nc].hit = i;
-				nc++;
+		size_t nc = 0, keep = (size_t)m->max_evidence;
+		if (keep > TP_EVIDENCE_SELECT) {
+			for (size_t i = 0; i < nh; i++) {
+				double c = m->feat[(size_t)hits[i].idx * m->stride + 2 + l] * hits[i].x;
+				if (c > 0) {
+					con[nc].c = c;
+					con[nc].hit = i;
+					nc++;
+				}
+			}
+			qsort(con, nc, sizeof *con, tp_contrib_cmp);
+		} else {
+			/* the best `keep` in tp_contrib_cmp order, kept sorted: hits come in increasing
+			 * index order, so a newcomer ranks after an equal contribution */
+			for (size_t i = 0; i < nh; i++) {
+				double c = m->feat[(size_t)hits[i].idx * m->stride + 2 + l] * hits[i].x;
+				size_t pos;
+				if (!(c > 0) || (nc == keep && !(c > con[nc - 1].c)))
+					continue;
+				if (nc < keep)
+					nc++;
+				for (pos = nc - 1; pos > 0 && c > con[pos - 1].c; pos--)
+					con[pos] = con[pos - 1];
+				con[pos].c = c;
+				con[pos].hit = i;
 			}
 		}
-		qsort(con, nc, sizeof *con, tp_contrib_cmp);
 		for (size_t k = 0; k < nc && k < (size_t)m->max_evidence; k++) {
 			const struct tp_hit *ht = &hits[con[k].hit];
 			const struct nt_token *a = &doc->tokens[ht->tok], *b = &doc->tokens[ht->tok2];
