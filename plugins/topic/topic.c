@@ -35,6 +35,8 @@ struct tp_label {
 };
 
 /* A loaded model directory. Read-only after open(). */
+#define TP_LOGK 64 /* whole term counts below this take their log from a table */
+
 struct tp_model {
 	const struct nt_host *host;
 	char *dir;                /* model directory */
@@ -57,6 +59,7 @@ struct tp_model {
 	size_t mask;              /* slots has mask + 1 entries */
 	int any_kernel;           /* some label needs svm_predict */
 	long max_evidence;
+	double logk[TP_LOGK];     /* log(k) for the small whole term counts (logk[0] unused) */
 	char digest[80];          /* sha256 of manifest.json */
 	const char *facets[2];
 	char **label_strs;        /* "facet:label", NULL-terminated */
@@ -855,6 +858,8 @@ static int tp_model_load(const struct nt_host *host, const char *dir, long max_e
 		return tp_err(err, NT_ENOMEM, "out of memory");
 	m->host = host;
 	m->max_evidence = max_evidence < 0 ? 0 : max_evidence;
+	for (int k = 1; k < TP_LOGK; k++)
+		m->logk[k] = log((double)k);
 	m->dir = strdup(dir);
 	mpath = tp_join(dir, "manifest.json");
 	if (!m->dir || !mpath) {
@@ -1204,7 +1209,10 @@ static int tp_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	}
 	double norm = 0;
 	for (size_t i = 0; i < nh; i++) {
-		hits[i].x = (1.0 + log(hits[i].tf)) * m->feat[(size_t)hits[i].idx * m->stride + 1];
+		float tf = hits[i].tf;
+		int k = tf >= 1.0f && tf < (float)TP_LOGK ? (int)tf : 0;
+		double ltf = k && (float)k == tf ? m->logk[k] : log(tf);
+		hits[i].x = (1.0 + ltf) * m->feat[(size_t)hits[i].idx * m->stride + 1];
 		norm += hits[i].x * hits[i].x;
 	}
 	norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
