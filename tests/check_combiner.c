@@ -218,6 +218,27 @@ START_TEST(test_scores_clamped)
 }
 END_TEST
 
+START_TEST(test_scores_rounded_to_4_decimals)
+{
+	static const struct nt_doc doc = {.id = "x", .text = "t", .text_len = 1};
+	struct nt_buf b = {0};
+	plan("{\"threshold\": 0.5}");
+	H->emit_score(&sinks[0], "topic", "a", 0.123456);
+	H->emit_score(&sinks[0], "topic", "b", 0.00004);
+	H->emit_score(&sinks[0], "topic", "c", 0.99996);
+	H->emit_score(&sinks[0], "topic", "d", 0.25);
+	H->emit_score(&sinks[0], "topic", "e", 0.00005001);
+	H->emit_number(&sinks[0], "topic", "neg", -0.123456); /* rounds down: -0.1235 */
+	H->emit_number(&sinks[0], "topic", "half", -0.00005); /* -0.5 + 0.5 = 0 */
+	ck_assert_int_eq(nt_combine(&comb, ptrs, 3, &doc, 0, &b), NT_OK);
+	ck_assert_msg(strstr(b.data, "\"scores\":{\"a\":0.1235,\"b\":0,\"c\":1,\"d\":0.25,\"e\":0.0001}") != NULL,
+	              "%s", b.data);
+	ck_assert_msg(strstr(b.data, "\"neg\":-0.1235") != NULL, "%s", b.data);
+	ck_assert_msg(strstr(b.data, "\"half\":0") != NULL, "%s", b.data);
+	nt_buf_free(&b);
+}
+END_TEST
+
 static Suite *combiner_suite(void)
 {
 	Suite *s = suite_create("combiner");
@@ -233,6 +254,7 @@ static Suite *combiner_suite(void)
 	tcase_add_test(tc, test_scores_only_from_reporting_instances);
 	tcase_add_test(tc, test_bad_weight_name);
 	tcase_add_test(tc, test_scores_clamped);
+	tcase_add_test(tc, test_scores_rounded_to_4_decimals);
 	suite_add_tcase(s, tc);
 	return s;
 }
