@@ -104,16 +104,9 @@ void nt_combiner_free(struct nt_combiner *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* x rounded to 4 decimals: floor(x * 10000 + 0.5) / 10000, with the floor done by an integer
- * conversion when the value fits (the libm call was 12% of the combiner), exactly the same. */
 static double round4(double x)
 {
-	double y = x * 10000.0 + 0.5;
-	if (y > -4503599627370496.0 && y < 4503599627370496.0) { /* |y| < 2^52 */
-		double t = (double)(int64_t)y; /* truncates towards zero */
-		return (t > y ? t - 1.0 : t) / 10000.0;
-	}
-	return floor(y) / 10000.0;
+	return floor(x * 10000.0 + 0.5) / 10000.0;
 }
 
 /* A label candidate of one facet, with the score of each covering instance. */
@@ -288,12 +281,73 @@ static double label_threshold(const struct nt_facet_plan *f, const char *label)
 	return f->cfg.threshold;
 }
 
-/* Collect candidates of facet f from one array kind (labels or scores). */
-static int collect(const struct nt_facet_plan *f, struct nt_sink *const *sinks, int scores,
-                   struct cand **out, size_t *nout)
+/* The candidates of one facet: cand structs and their per-instance scores, in a small
+ * buffer inside the set until they outgrow it (most records), then on the heap. */
+#define CAND_SMALL 16      /* candidates in the small buffer */
+#define CAND_SMALL_INST 8  /* instances per facet the small buffer has scores for */
+
+struct cand_set {
+	struct cand *c;
+	double *sc;        /* cap * ninst scores; c[i].score points into it */
+	size_t n, cap;
+	struct cand c0[CAND_SMALL];
+	double sc0[CAND_SMALL * CAND_SMALL_INST];
+};
+
+static void cands_free(struct cand_set *cs)
 {
-	struct cand *c = NULL;
-	size_t n = 0, cap = 0;
+	if (cs->c != cs->c0)
+		free(cs->c);
+	if (cs->sc != cs->sc0)
+		free(cs->sc);
+	cs->c = NULL;
+	cs->sc = NULL;
+	cs->n = cs->cap = 0;
+}
+
+/* Room for one more candidate of ninst scores in cs: NT_OK or NT_ENOMEM. */
+static int cands_grow(struct cand_set *cs, size_t ninst)
+{
+	if (cs->n < cs->cap)
+		return NT_OK;
+	size_t cap = cs->cap * 2;
+	struct cand *c = malloc(cap * sizeof *c);
+	double *sc = malloc(cap * ninst * sizeof *sc);
+	if (!c || !sc) {
+		free(c);
+		free(sc);
+		return NT_ENOMEM;
+	}
+	memcpy(c, cs->c, cs->n * sizeof *c);
+	memcpy(sc, cs->sc, cs->n * ninst * sizeof *sc);
+	for (size_t i = 0; i < cs->n; i++)
+		c[i].score = sc + (size_t)(cs->c[i].score - cs->sc);
+	size_t n = cs->n;
+	cands_free(cs);
+	cs->c = c;
+	cs->sc = sc;
+	cs->n = n;
+	cs->cap = cap;
+	return NT_OK;
+}
+
+/* Collect candidates of facet f from one array kind (labels or scores) into cs (whose
+ * earlier content is dropped); cands_free() releases it, also after an error. */
+static int collect(const struct nt_facet_plan *f, struct nt_sink *const *sinks, int scores,
+                   struct cand_set *cs)
+{
+	cands_free(cs);
+	if (f->ninst <= CAND_SMALL_INST) {
+		cs->c = cs->c0;
+		cs->sc = cs->sc0;
+		cs->cap = CAND_SMALL;
+	} else {
+		cs->c = malloc(CAND_SMALL * sizeof *cs->c);
+		cs->sc = malloc(CAND_SMALL * f->ninst * sizeof *cs->sc);
+		cs->cap = CAND_SMALL;
+		if (!cs->c || !cs->sc)
+			return NT_ENOMEM;
+	}
 	for (size_t k = 0; k < f->ninst; k++) {
 		const struct nt_sink *s = sinks[f->inst[k]];
 		if (!s)
@@ -306,45 +360,24 @@ static int collect(const struct nt_facet_plan *f, struct nt_sink *const *sinks, 
 			if (strcmp(fac, f->facet) != 0)
 				continue;
 			size_t m = 0;
-			while (m < n && strcmp(c[m].label, lab) != 0)
+			while (m < cs->n && strcmp(cs->c[m].label, lab) != 0)
 				m++;
-			if (m == n) {
-				if (n == cap) {
-					size_t nc = cap ? cap * 2 : 8;
-					struct cand *p = realloc(c, nc * sizeof *p);
-					if (!p)
-						goto oom;
-					c = p;
-					cap = nc;
-				}
-				c[n].label = lab;
-				c[n].combined = 0;
-				c[n].score = malloc(f->ninst * sizeof(double));
-				if (!c[n].score)
-					goto oom;
+			if (m == cs->n) {
+				if (cands_grow(cs, f->ninst) != NT_OK)
+					return NT_ENOMEM;
+				struct cand *c = &cs->c[cs->n];
+				c->label = lab;
+				c->combined = 0;
+				c->score = cs->sc + cs->n * f->ninst;
 				for (size_t q = 0; q < f->ninst; q++)
-					c[n].score[q] = -1;
-				n++;
+					c->score[q] = -1;
+				cs->n++;
 			}
-			if (sc > c[m].score[k])
-				c[m].score[k] = sc;
+			if (sc > cs->c[m].score[k])
+				cs->c[m].score[k] = sc;
 		}
 	}
-	*out = c;
-	*nout = n;
 	return NT_OK;
-oom:
-	for (size_t i = 0; i < n; i++)
-		free(c[i].score);
-	free(c);
-	return NT_ENOMEM;
-}
-
-static void free_cands(struct cand *c, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(c[i].score);
-	free(c);
 }
 
 /* Append "key": (a member of a facet object) to b. */
@@ -359,17 +392,24 @@ static int put_key(struct nt_buf *b, const char *key, int first)
 static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *sinks,
                          const struct nt_doc *doc, int flags, struct nt_buf *b)
 {
-	int *alive = calloc(f->ninst + 1, sizeof *alive);
+	int alive0[CAND_SMALL_INST + 1] = {0};
+	int *alive = f->ninst <= CAND_SMALL_INST ? alive0 : calloc(f->ninst + 1, sizeof *alive);
 	if (!alive)
 		return NT_ENOMEM;
 	for (size_t k = 0; k < f->ninst; k++)
 		alive[k] = sinks[f->inst[k]] != NULL;
-	struct cand *c;
-	size_t n;
-	if (collect(f, sinks, 0, &c, &n) != NT_OK) {
-		free(alive);
+	struct cand_set cs;
+	cs.c = NULL;
+	cs.sc = NULL;
+	cs.n = cs.cap = 0;
+	if (collect(f, sinks, 0, &cs) != NT_OK) {
+		cands_free(&cs);
+		if (alive != alive0)
+			free(alive);
 		return NT_ENOMEM;
 	}
+	struct cand *c = cs.c;
+	size_t n = cs.n;
 	for (size_t i = 0; i < n; i++)
 		c[i].combined = combine_scores(f, c[i].score, alive);
 	if (n > 1)
@@ -394,9 +434,10 @@ static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *s
 	}
 	if (rc == NT_OK)
 		rc = nt_buf_append(b, "]", 1);
-	free_cands(c, n);
 	/* raw scores of every label, when plugins report them */
-	if (rc == NT_OK && collect(f, sinks, 1, &c, &n) == NT_OK) {
+	if (rc == NT_OK && collect(f, sinks, 1, &cs) == NT_OK) {
+		c = cs.c;
+		n = cs.n;
 		if (n) {
 			/* scores combine by the facet policy over the instances that report scores
 			 * for this facet (a rules file reports none); within those, a missing
@@ -426,8 +467,10 @@ static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *s
 			if (rc == NT_OK)
 				rc = nt_buf_append(b, "}", 1);
 		}
-		free_cands(c, n);
+	} else if (rc == NT_OK) {
+		rc = NT_ENOMEM;
 	}
+	cands_free(&cs);
 	/* named numbers: the mean over the instances that set them; a key once per facet,
 	 * never "labels" or (when present) "scores" */
 	for (size_t k = 0; k < f->ninst && rc == NT_OK; k++) {
@@ -470,7 +513,8 @@ static int combine_facet(const struct nt_facet_plan *f, struct nt_sink *const *s
 	}
 	if (rc == NT_OK)
 		rc = nt_buf_append(b, "}", 1);
-	free(alive);
+	if (alive != alive0)
+		free(alive);
 	return rc;
 }
 

@@ -239,6 +239,58 @@ START_TEST(test_scores_rounded_to_4_decimals)
 }
 END_TEST
 
+/* More candidates than the combiner's small buffer (16), and more instances than it has
+ * scores for (8): the heap paths give the same record. */
+START_TEST(test_many_labels_and_instances)
+{
+	enum { NI = 11, NL = 40 };
+	struct nt_sink many[NI];
+	struct nt_sink *mp[NI];
+	const char *const *mf[NI];
+	static char inst[NI][8]; /* instance names outlive the sinks' use of them */
+	char j[2048], name[16];
+	size_t off;
+	struct nt_error err = {0};
+	memset(many, 0, sizeof many);
+	off = (size_t)snprintf(j, sizeof j, "{\"pipeline\": [");
+	for (int i = 0; i < NI; i++) {
+		snprintf(inst[i], sizeof inst[i], "p%d", i);
+		nt_sink_reset(&many[i], inst[i]);
+		mp[i] = &many[i];
+		mf[i] = facets_topic;
+		off += (size_t)snprintf(j + off, sizeof j - off, "%s{\"plugin\": \"p%d\"}", i ? ", " : "", i);
+	}
+	snprintf(j + off, sizeof j - off, "], \"facets\": {\"topic\": {\"policy\": \"max\", \"threshold\": 0}}}");
+	ck_assert_int_eq(nt_config_parse(j, strlen(j), "t.json", "/m", &cfg, &err), NT_OK);
+	ck_assert_int_eq(nt_combiner_init(&comb, cfg, mf, NULL, &err), NT_OK);
+	/* label Lk gets score k/100 from instance k % NI, and a lower one from the last */
+	for (int k = 0; k < NL; k++) {
+		snprintf(name, sizeof name, "L%02d", k);
+		H->emit_label(&many[k % NI], "topic", name, (k + 1) / 100.0);
+		H->emit_label(&many[NI - 1], "topic", name, 0.001);
+		H->emit_score(&many[k % NI], "topic", name, (k + 1) / 100.0);
+	}
+	static const struct nt_doc doc = {.id = "x", .text = "t", .text_len = 1};
+	struct nt_buf b = {0};
+	ck_assert_int_eq(nt_combine(&comb, mp, NI, &doc, 0, &b), NT_OK);
+	cJSON *o = cJSON_Parse(b.data);
+	ck_assert_ptr_nonnull(o);
+	const cJSON *t = cJSON_GetObjectItem(o, "topic");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(t, "labels")), NL);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(t, "scores")), NL);
+	for (int i = 0; i < NL; i++) { /* highest first */
+		snprintf(name, sizeof name, "L%02d", NL - 1 - i);
+		ck_assert_double_eq_tol(score_at(o, i, name), (NL - i) / 100.0, 1e-9);
+		ck_assert_double_eq_tol(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "scores"), name)->valuedouble,
+		                        (NL - i) / 100.0, 1e-9);
+	}
+	cJSON_Delete(o);
+	nt_buf_free(&b);
+	for (int i = 0; i < NI; i++)
+		nt_sink_release(&many[i]);
+}
+END_TEST
+
 static Suite *combiner_suite(void)
 {
 	Suite *s = suite_create("combiner");
@@ -255,6 +307,7 @@ static Suite *combiner_suite(void)
 	tcase_add_test(tc, test_bad_weight_name);
 	tcase_add_test(tc, test_scores_clamped);
 	tcase_add_test(tc, test_scores_rounded_to_4_decimals);
+	tcase_add_test(tc, test_many_labels_and_instances);
 	suite_add_tcase(s, tc);
 	return s;
 }
