@@ -134,23 +134,9 @@ static __attribute__((noinline)) int grow_array(void **p, size_t *cap, size_t ne
 	return NT_OK;
 }
 
-/* FNV-1a of a name, and its length through *len; names are 1..127 bytes, so
- * *len == 0 or >= 128 means invalid. (The numbers' hashes: the combiner compares them
- * across sinks.) */
-static uint64_t name_hash(const char *s, size_t *len)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t n = 0;
-	if (s)
-		for (; n < 128 && s[n]; n++)
-			h = (h ^ (unsigned char)s[n]) * 1099511628211ULL;
-	*len = n;
-	return h;
-}
-
 /* A cheap fingerprint of a name to find repeats before a strcmp (its length and its first
  * and last up to 8 bytes), and its length through *len, at most 128 (0 for NULL); names
- * are 1..127 bytes. */
+ * are 1..127 bytes. (The numbers' fingerprints: the combiner compares them across sinks.) */
 static inline uint64_t name_fp(const char *s, size_t *len)
 {
 	uint64_t a = 0, b = 0;
@@ -280,7 +266,7 @@ static int push_number(struct nt_sink *s, struct nt_sink_number **arr, size_t *n
                        const char *facet, const char *key, double v)
 {
 	size_t fl, kl;
-	uint64_t fh = name_hash(facet, &fl), kh = name_hash(key, &kl);
+	uint64_t fh = name_fp(facet, &fl), kh = name_fp(key, &kl);
 	if (fl == 0 || fl >= 128 || kl == 0 || kl >= 128)
 		return NT_EINVAL;
 	uint64_t h = fh * 31 ^ kh;
@@ -290,13 +276,12 @@ static int push_number(struct nt_sink *s, struct nt_sink_number **arr, size_t *n
 			(*arr)[i].value = v == v ? v : 0.0;
 			return NT_OK;
 		}
-	if (grow_array((void **)arr, cap, *n + 1, sizeof **arr) != NT_OK) {
+	if (*n == *cap && grow_array((void **)arr, cap, *n + 1, sizeof **arr) != NT_OK) {
 		s->overflow = 1;
 		return NT_ENOMEM;
 	}
 	struct nt_sink_number *x = &(*arr)[*n];
-	size_t fl2;
-	x->facet = facet_copy(s, facet, fl, name_fp(facet, &fl2));
+	x->facet = facet_copy(s, facet, fl, fh);
 	x->key = name_copy(s, key, kl);
 	if (!x->facet || !x->key) {
 		s->overflow = 1;
@@ -310,7 +295,8 @@ static int push_number(struct nt_sink *s, struct nt_sink_number **arr, size_t *n
 
 static int host_emit_number(struct nt_sink *s, const char *facet, const char *key, double v)
 {
-	if (key && (strcmp(key, "labels") == 0 || strcmp(key, "scores") == 0))
+	if (key && ((key[0] == 'l' && strcmp(key, "labels") == 0) ||
+	            (key[0] == 's' && strcmp(key, "scores") == 0)))
 		return NT_EINVAL;
 	return push_number(s, &s->numbers, &s->nnumbers, &s->numbers_cap, facet, key, v);
 }
