@@ -121,6 +121,7 @@ struct rg_state {
 	int32_t *cue_next_entry;      /* per cue: the next cue of the same phrase, or -1 */
 	int32_t *cue_head;            /* per entry: its first cue, or -1 */
 	uint64_t cuefilter[64];       /* 4096-bit filter of the cue words (no false negatives) */
+	uint8_t capword[256];         /* token flags -> 1 for a capitalised word (NT_TOK_WORD|CAP) */
 	char codes[RG_MAX_COUNTRIES][3];
 	int16_t code_index[26 * 26];  /* "AA".."ZZ" -> country index or -1 */
 	int16_t region_of[RG_MAX_COUNTRIES]; /* region index or -1 */
@@ -1134,9 +1135,19 @@ static uint32_t rg_dateline_fallback(const struct nt_doc *doc, uint32_t *dstart)
 static uint32_t rg_trailer_fallback(const struct rg_state *st, const struct nt_doc *doc)
 {
 	size_t n = doc->ntokens;
+	size_t lo = 0, hi = doc->nsentences;
 	if (st->trailer_words.keys == NULL)
 		return (uint32_t)n;
-	for (size_t s = 0; s < doc->nsentences; s++) {
+	/* the sentences in the first half are skipped below: they come first (sentences are in
+	 * token order), so start at the first one in the second half */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((size_t)doc->sentences[mid].first_token * 2 < n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t s = lo; s < doc->nsentences; s++) {
 		const struct nt_sentence *se = &doc->sentences[s];
 		size_t f = se->first_token, words = 0;
 		if (se->src != NT_SRC_TEXT || f * 2 < n || se->ntokens == 0 || se->ntokens > 6 ||
@@ -1264,31 +1275,26 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 
 	/* pass 1: match, one hash probe per candidate: a capitalised word that passes the
 	 * filter. The candidates are listed without branches, RG_CAND_BLOCK tokens at a time. */
-#if NT_TOK_WORD != 0x01u || NT_TOK_CAP != 0x08u
-#error "the candidate filter assumes NT_TOK_WORD == 1 and NT_TOK_CAP == 8"
-#endif
+	const uint8_t *capword = st->capword;
 	size_t next = 0; /* tokens before this are inside the previous match */
 	for (size_t blk0 = 0; blk0 < doc->ntokens && nm < cap_m; blk0 += RG_CAND_BLOCK) {
 	size_t blk1 = blk0 + RG_CAND_BLOCK < doc->ntokens ? blk0 + RG_CAND_BLOCK : doc->ntokens;
 	const struct nt_token *toks = doc->tokens;
 	size_t ncaps = 0, ncand = 0, i0 = blk0;
-	/* capitalised words (NT_TOK_WORD is bit 0 and NT_TOK_CAP bit 3) ... */
+	/* capitalised words (one table load per token) ... */
 	for (; i0 + 4 <= blk1; i0 += 4) {
-		unsigned f0 = toks[i0].flags, f1 = toks[i0 + 1].flags, f2 = toks[i0 + 2].flags,
-		         f3 = toks[i0 + 3].flags;
 		cand[ncaps] = (uint32_t)i0;
-		ncaps += (f0 & (f0 >> 3)) & 1u;
+		ncaps += capword[toks[i0].flags];
 		cand[ncaps] = (uint32_t)i0 + 1;
-		ncaps += (f1 & (f1 >> 3)) & 1u;
+		ncaps += capword[toks[i0 + 1].flags];
 		cand[ncaps] = (uint32_t)i0 + 2;
-		ncaps += (f2 & (f2 >> 3)) & 1u;
+		ncaps += capword[toks[i0 + 2].flags];
 		cand[ncaps] = (uint32_t)i0 + 3;
-		ncaps += (f3 & (f3 >> 3)) & 1u;
+		ncaps += capword[toks[i0 + 3].flags];
 	}
 	for (; i0 < blk1; i0++) {
-		unsigned f0 = toks[i0].flags;
 		cand[ncaps] = (uint32_t)i0;
-		ncaps += (f0 & (f0 >> 3)) & 1u;
+		ncaps += capword[toks[i0].flags];
 	}
 	/* ... that pass the filter */
 	for (size_t c = 0; c < ncaps; c++) {
@@ -1619,6 +1625,8 @@ static int rg_open(const struct nt_host *host, const void *config, const char *m
 		return NT_ENOMEM;
 	}
 	st->host = host;
+	for (unsigned f = 0; f < 256; f++)
+		st->capword[f] = (f & (NT_TOK_WORD | NT_TOK_CAP)) == (NT_TOK_WORD | NT_TOK_CAP);
 	for (size_t i = 0; i < 26 * 26; i++)
 		st->code_index[i] = -1;
 	st->min_score = cf->min_score;
