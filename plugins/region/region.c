@@ -58,6 +58,8 @@ static const double rg_rel_base = 0.3;
 #define RG_F_WORD 0x02u   /* W: also a common word */
 #define RG_F_PERSON 0x04u /* P: also a person's name */
 #define RG_F_DOTTED 0x08u /* D: a dotted abbreviation, only after a comma ("Dublin, Calif.") */
+#define RG_F_PLAIN 0x10u  /* (set at load) no W, P or D flag and not a place: rg_rules() looks
+                             only at the word after it */
 
 /* A value of rg_state.first: the one-word phrase's entry (RG_FIRST_NONE for none), and
  * RG_FIRST_MULTI when some longer phrase starts with the word. Never negative. */
@@ -787,6 +789,9 @@ static int rg_load_gazetteer(struct rg_state *st, const char *path, struct nt_er
 			if (rc != NT_OK)
 				break;
 		}
+		if (!(en->flags & (RG_F_WORD | RG_F_PERSON | RG_F_DOTTED)) && en->kind != RG_CITY &&
+		    en->kind != RG_CAPITAL && en->kind != RG_STATE && en->kind != RG_PLACE)
+			en->flags |= RG_F_PLAIN;
 		/* weight */
 		double w;
 		if (rg_parse_num(f[4], fl[4], &w) != 0 || !(w > 0.0 && w <= 1.0)) {
@@ -998,6 +1003,21 @@ static double rg_rules(struct rg_ctx *cx, const struct rg_entry *en, size_t firs
 	const struct rg_state *st = cx->st;
 	const struct nt_doc *doc = cx->doc;
 	const struct nt_token *t = &doc->tokens[first];
+	if (en->flags & RG_F_PLAIN) {
+		/* most names and demonyms: of the rules below, only those on the word after apply
+		 * (a currency, a company word) */
+		const struct nt_token *nx = &doc->tokens[last + 1];
+		double f = 1.0;
+		if (last + 1 >= doc->ntokens || nx->sentence != t->sentence || nx->src != t->src ||
+		    !(nx->flags & NT_TOK_WORD))
+			return 1.0;
+		unsigned nxm = rg_wordmask(st, nx->hash);
+		if ((nxm >> RG_WS_CURRENCY) & 1u)
+			f *= 0.15;
+		if ((nx->flags & (NT_TOK_CAP | NT_TOK_UPPER)) && ((nxm >> RG_WS_ORGSUFFIX) & 1u))
+			f *= en->kind == RG_METONYM ? 0.2 : 0.6;
+		return f;
+	}
 	int has_prev = first > 0 && doc->tokens[first - 1].sentence == t->sentence &&
 	               doc->tokens[first - 1].src == t->src;
 	int has_next = last + 1 < doc->ntokens && doc->tokens[last + 1].sentence == t->sentence &&
