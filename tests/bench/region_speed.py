@@ -9,11 +9,14 @@ see the same load on a shared machine); and open() of the shipped tables (wall t
 Sets: reuters (Reuters-21578 LEWISSPLIT=TEST with PLACES), recent (all 20,000 recent-news items).
 
 Usage: python3 tests/bench/region_speed.py --build BUILD_DIR [--sets reuters,recent] [--rounds 5]
+                                          [--keep DIR]   (also write DIR/reuters.rec, DIR/recent.rec,
+                                                          the inputs of tests/bench/region_ab.sh)
 Python 3 standard library only; needs a C compiler (cc) and ../shared/data.
 """
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +32,7 @@ def main():
     ap.add_argument("--sets", default="reuters,recent")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
+    ap.add_argument("--keep", help="copy the record files into this directory")
     a = ap.parse_args()
     data = os.environ.get("NEWSTAG_SHARED_DATA", os.path.join(os.path.dirname(TOP), "shared", "data"))
     if not os.path.isdir(data):
@@ -61,6 +65,9 @@ def main():
             out = subprocess.run([exe, rec, os.path.join(TOP, "models"), str(a.rounds)],
                                  stdout=subprocess.PIPE, text=True, check=True).stdout
             print("%-8s %s" % (name, out.strip()))
+            if a.keep:
+                os.makedirs(a.keep, exist_ok=True)
+                shutil.copyfile(rec, os.path.join(a.keep, name + ".rec"))
 
 
 if __name__ == "__main__":
