@@ -137,14 +137,21 @@ static __attribute__((noinline)) int grow_array(void **p, size_t *cap, size_t ne
 /* A cheap fingerprint of a name to find repeats before a strcmp (its length and its first
  * and last up to 8 bytes), and its length through *len, at most 128 (0 for NULL); names
  * are 1..127 bytes. (The numbers' fingerprints: the combiner compares them across sinks.) */
+static inline uint64_t name_fp_n(const char *s, size_t n);
 static inline uint64_t name_fp(const char *s, size_t *len)
 {
-	uint64_t a = 0, b = 0;
 	if (s == NULL) {
 		*len = 0;
 		return 0;
 	}
-	size_t n = strnlen(s, 128);
+	*len = strnlen(s, 128);
+	return name_fp_n(s, *len);
+}
+
+/* name_fp() of s, whose length n (< 128) is known. */
+static inline uint64_t name_fp_n(const char *s, size_t n)
+{
+	uint64_t a = 0, b = 0;
 	/* two loads of fixed size that overlap when n is not a power of two */
 	if (n >= 8) {
 		memcpy(&a, s, 8);
@@ -164,7 +171,6 @@ static inline uint64_t name_fp(const char *s, size_t *len)
 	} else if (n == 1) {
 		a = (unsigned char)s[0];
 	}
-	*len = n;
 	return (a * 0x9E3779B97F4A7C15ULL) ^ ((b ^ n) * 0xC2B2AE3D27D4EB4FULL) ^ (a >> 29);
 }
 
@@ -190,21 +196,82 @@ static const char *name_copy(struct nt_sink *s, const char *name, size_t n)
 	return p;
 }
 
+/* Copy name (NULL: none) into the arena and measure it on the way, in one pass: its length
+ * through *len (0 for NULL or "" and 128 when longer than 127 bytes: both invalid). The
+ * 128-byte block taken for it is trimmed to the copy (it is the arena's last allocation).
+ * NULL when the arena has no memory. */
+static char *name_copy_measure(struct nt_arena *a, const char *name, size_t *len)
+{
+	char *p = arena_alloc(a, 128);
+	size_t n = 0;
+	if (p == NULL)
+		return NULL;
+	if (name != NULL)
+		while (n < 128 && name[n] != '\0') {
+			p[n] = name[n];
+			n++;
+		}
+	if (n < 128)
+		p[n] = '\0';
+	*len = n;
+	a->head->used = (size_t)(p - (char *)a->head->data) + (n < 128 ? (n + 16) & ~(size_t)15 : 0);
+	return p;
+}
+
+/* Are the names a and b (not NULL) equal? */
+static inline int name_eq(const char *a, const char *b)
+{
+	size_t i = 0;
+	while (a[i] != '\0' && a[i] == b[i])
+		i++;
+	return a[i] == b[i];
+}
+
 static int host_emit_label(struct nt_sink *s, const char *facet, const char *label, double score)
 {
 	size_t fl, ll;
-	uint64_t fh = name_fp(facet, &fl), lh = name_fp(label, &ll);
-	if (fl == 0 || fl >= 128 || ll == 0 || ll >= 128)
+	uint64_t fh;
+	/* the label copied and measured at once; the facet, most often the last one, compared */
+	char *lc = name_copy_measure(&s->arena, label, &ll);
+	const char *fc;
+	if (lc == NULL) {
+		(void)name_fp(facet, &fl);
+		(void)name_fp(label, &ll);
+		if (fl == 0 || fl >= 128 || ll == 0 || ll >= 128)
+			return NT_EINVAL;
+		s->overflow = 1;
+		return NT_ENOMEM;
+	}
+	if (ll == 0 || ll >= 128)
 		return NT_EINVAL;
-	uint64_t h = fh * 31 ^ lh;
+	if (facet != NULL && s->last_facet != NULL && name_eq(s->last_facet, facet)) {
+		fc = s->last_facet;
+		fh = s->last_facet_h;
+	} else {
+		char *p = name_copy_measure(&s->arena, facet, &fl);
+		if (p == NULL) {
+			(void)name_fp(facet, &fl);
+			if (fl == 0 || fl >= 128)
+				return NT_EINVAL;
+			s->overflow = 1;
+			return NT_ENOMEM;
+		}
+		if (fl == 0 || fl >= 128)
+			return NT_EINVAL;
+		fh = name_fp_n(p, fl);
+		s->last_facet = p;
+		s->last_facet_h = fh;
+		fc = p;
+	}
+	uint64_t h = fh * 31 ^ name_fp_n(lc, ll);
 	if (!(score >= 0.0))
 		score = 0.0; /* NaN and negatives */
 	if (score > 1.0)
 		score = 1.0;
 	/* the same label twice from one plugin keeps the higher score */
 	for (size_t i = 0; i < s->nlabels; i++)
-		if (s->labels[i].h == h && strcmp(s->labels[i].facet, facet) == 0 &&
-		    strcmp(s->labels[i].label, label) == 0) {
+		if (s->labels[i].h == h && strcmp(s->labels[i].facet, fc) == 0 &&
+		    strcmp(s->labels[i].label, lc) == 0) {
 			if (score > s->labels[i].score)
 				s->labels[i].score = score;
 			return (int)i;
@@ -215,12 +282,8 @@ static int host_emit_label(struct nt_sink *s, const char *facet, const char *lab
 		return NT_ENOMEM;
 	}
 	struct nt_sink_label *l = &s->labels[s->nlabels];
-	l->facet = facet_copy(s, facet, fl, fh);
-	l->label = name_copy(s, label, ll);
-	if (!l->facet || !l->label) {
-		s->overflow = 1;
-		return NT_ENOMEM;
-	}
+	l->facet = fc;
+	l->label = lc;
 	l->h = h;
 	l->score = score;
 	return (int)s->nlabels++;
