@@ -6,8 +6,9 @@
 # Builds tests/bench/region_ab.c against REV's plugins/region/region.c and this tree's (on this
 # tree's core, from BUILD_DIR) and prints, per file, what each adds to the document model's time
 # and "region new/old", the ratio of the two region parts (below 1: this tree is faster). The
-# host (core/host.c) is BUILD_DIR's for both. On a shared machine, repeat it: two runs of the
-# same revision (REV = the working tree's HEAD, no change) differ by about 1-2 %.
+# host (core/host.c) is BUILD_DIR's for both. Its resolution is a few per cent: with REV = HEAD
+# and no change, "region new/old" came out between 0.98 and 1.03 (the two copies sit at
+# different code addresses), so repeat it and trust only differences well beyond that.
 set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=7
