@@ -1141,7 +1141,7 @@ int tp_train(const struct nt_host *host, const void *config, const char *facet, 
 			goto done;
 		}
 		tt_progress(&t);
-		char fname[32];
+		char fname[48]; /* "label-" + up to 20 digits + ".model" */
 		snprintf(fname, sizeof fname, "label-%03zu.model", l);
 		path = tt_join(tmp, fname);
 		if (!path) {
