@@ -159,6 +159,22 @@ def report(name, gold_r, gold_c, sysvals, syscls):
     print("  %-34s %s  macro-F1 %.3f  acc %.3f" % (name, ("r %.3f" % r) if r is not None else "       ", f, a))
 
 
+def paired_bootstrap(gold, new, old, n=2000, seed=1):
+    """Macro-F1 of new minus old and its 95% interval over n paired resamples of the items."""
+    import random
+    rnd = random.Random(seed)
+    k = len(gold)
+    diffs = []
+    for _ in range(n):
+        ix = [rnd.randrange(k) for _ in range(k)]
+        g = [gold[i] for i in ix]
+        diffs.append(macro_f1(g, [new[i] for i in ix]) - macro_f1(g, [old[i] for i in ix]))
+    diffs.sort()
+    d = macro_f1(gold, new) - macro_f1(gold, old)
+    print("    macro-F1 difference to it %+.3f, 95%% interval [%+.3f, %+.3f] (paired bootstrap, %d resamples)"
+          % (d, diffs[int(0.025 * n)], diffs[int(0.975 * n) - 1], n))
+
+
 def eval_nyt(args, vader, base):
     rows = [x for x in read_nyt(args.data) if x[1] % 5 == 0]
     res, dt = run_newstag(args, [(i, None, t) for i, _, _, t in rows], TONE_ONLY)
@@ -175,6 +191,7 @@ def eval_nyt(args, vader, base):
                               args.compare_models)
         report(args.compare_name, gold_r, gold_c, [res2[i]["value"] for i, _, _, _ in rows],
                [tone_label(res2[i]) for i, _, _, _ in rows])
+        paired_bootstrap(gold_c, nc, [tone_label(res2[i]) for i, _, _, _ in rows])
     report("VADER compound (re-implemented)", gold_r, gold_c, vv, [vader_class(v) for v in vv])
     report("baseline: sign of lexicon sum", gold_r, gold_c, bv, [Baseline.cls(v) for v in bv])
 
@@ -220,6 +237,7 @@ def eval_news(args, vader, base, name, items, texts):
         res2, _ = run_newstag(args, [(str(i), texts[i][0], texts[i][1]) for i, _ in items], TONE_ONLY,
                               [args.compare_plugin_dir], args.compare_models)
         report(args.compare_name, None, gold, None, [tone_label(res2[k]) for k in ids])
+        paired_bootstrap(gold, nc, [tone_label(res2[k]) for k in ids])
     report("VADER compound (re-implemented)", None, gold, None, [vader_class(v) for v in vv])
     report("baseline: sign of lexicon sum", None, gold, None, [Baseline.cls(v) for v in bv])
 
