@@ -156,7 +156,7 @@ def report(name, gold_r, gold_c, sysvals, syscls):
     r = pearson(sysvals, gold_r) if gold_r is not None else None
     f = macro_f1(gold_c, syscls)
     a = accuracy(gold_c, syscls)
-    print("  %-34s %s  macro-F1 %.3f  acc %.3f" % (name, ("r %.3f" % r) if r is not None else "       ", f, a))
+    print("  %-34s %s  macro-F1 %.3f  acc %.3f" % (name, ("r %.4f" % r) if r is not None else "        ", f, a))
 
 
 def paired_bootstrap(gold, new, old, n=2000, seed=1):
