@@ -8,7 +8,7 @@ EXTRA_DIST += \
 	tests/bench/labels/eval-agnews.tsv \
 	tests/bench/labels/eval-recent-news.tsv \
 	tests/bench/labels/select_eval.py \
-	tests/bench/records.h \
+	tests/bench/records.h tests/bench/region_pair.h \
 	tests/bench/region_equiv.c \
 	tests/fuzz/README.md \
 	tests/fuzz/base/region/gazetteer.tsv \

@@ -19,18 +19,11 @@
 
 #include "docmodel.h"
 #include "records.h"
+#include "region_pair.h"
 #include "host.h"
 #include "sink.h"
 #include "util.h"
 
-const struct nt_plugin *old_plugin(void);
-const struct nt_plugin *new_plugin(void);
-
-/* the region plugin's config struct (plugins/region/region.c, struct rg_config) */
-struct region_config {
-	const char *gazetteer, *region_map;
-	double min_score, region_min_score;
-};
 
 #define RA_CHUNK 256 /* articles per chunk */
 
@@ -49,18 +42,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int rounds = argc > 3 ? atoi(argv[3]) : 7;
-	char gaz[4200], map[4200];
-	snprintf(gaz, sizeof gaz, "%s/region/gazetteer.tsv", argv[2]);
-	snprintf(map, sizeof map, "%s/region/region-map.tsv", argv[2]);
-	struct region_config cf = {gaz, map, 0.5, 0.5};
 	struct nt_error err = {0};
 	void *so, *sn;
-	const struct nt_plugin *po = old_plugin(), *pn = new_plugin();
-	if (po->open(nt_host_get(), &cf, argv[2], &so, &err) != NT_OK ||
-	    pn->open(nt_host_get(), &cf, argv[2], &sn, &err) != NT_OK) {
-		fprintf(stderr, "region_ab: %s\n", err.msg);
+	const struct nt_plugin *po, *pn;
+	if (region_pair_open("region_ab", argv[2], &po, &pn, &so, &sn) != 0)
 		return 2;
-	}
 	char *data;
 	size_t n;
 	if (nt_read_file(argv[1], (size_t)1 << 32, &data, &n, &err) != NT_OK)

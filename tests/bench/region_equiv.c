@@ -16,18 +16,11 @@
 
 #include "docmodel.h"
 #include "records.h"
+#include "region_pair.h"
 #include "host.h"
 #include "sink.h"
 #include "util.h"
 
-const struct nt_plugin *old_plugin(void);
-const struct nt_plugin *new_plugin(void);
-
-/* the region plugin's config struct (plugins/region/region.c, struct rg_config) */
-struct region_config {
-	const char *gazetteer, *region_map;
-	double min_score, region_min_score;
-};
 
 static double cpu_ms(void)
 {
@@ -59,18 +52,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: region_equiv RECORDS MODELS_DIR\n");
 		return 2;
 	}
-	char gaz[4200], map[4200];
-	snprintf(gaz, sizeof gaz, "%s/region/gazetteer.tsv", argv[2]);
-	snprintf(map, sizeof map, "%s/region/region-map.tsv", argv[2]);
-	struct region_config cf = {gaz, map, 0.5, 0.5};
 	struct nt_error err = {0};
 	void *so, *sn;
-	const struct nt_plugin *po = old_plugin(), *pn = new_plugin();
-	if (po->open(nt_host_get(), &cf, argv[2], &so, &err) != NT_OK ||
-	    pn->open(nt_host_get(), &cf, argv[2], &sn, &err) != NT_OK) {
-		fprintf(stderr, "region_equiv: %s\n", err.msg);
+	const struct nt_plugin *po, *pn;
+	if (region_pair_open("region_equiv", argv[2], &po, &pn, &so, &sn) != 0)
 		return 2;
-	}
 	char *data;
 	size_t n;
 	if (nt_read_file(argv[1], (size_t)1 << 32, &data, &n, &err) != NT_OK) {
