@@ -1025,6 +1025,16 @@ struct tone_run {
 	double sum_c, sum_c2;
 };
 
+/* A scorer-table entry (head hd, packed values vv, struct tone_pslot) as a struct tone_slot. */
+static inline void tone_unpack(uint64_t hd, uint64_t vv, struct tone_slot *out)
+{
+	out->head = hd;
+	out->value = (int16_t)(uint16_t)vv;
+	out->learned = (int16_t)(uint16_t)(vv >> 16);
+	out->cls[0] = (int16_t)(uint16_t)(vv >> 32);
+	out->cls[1] = (int16_t)(uint16_t)(vv >> 48);
+}
+
 /* One token that is not a plain word (no entry, or learned terms only) or that follows a word
  * starting a two-word entry: punctuation, numbers, rule words, sentiment words, pairs. hd and
  * vv: the token's own entry (tone_pfind). All state in u and u->r. */
@@ -1041,11 +1051,7 @@ __attribute__((noinline)) static void tone_token(struct tone_run *u, size_t i, u
 	unsigned fl = t->flags;
 	int kind;
 	if (hd) {
-		us.head = hd;
-		us.value = (int16_t)(uint16_t)vv;
-		us.learned = (int16_t)(uint16_t)(vv >> 16);
-		us.cls[0] = (int16_t)(uint16_t)(vv >> 32);
-		us.cls[1] = (int16_t)(uint16_t)(vv >> 48);
+		tone_unpack(hd, vv, &us);
 		uni = &us;
 	}
 	e = uni;
@@ -1090,11 +1096,7 @@ __attribute__((noinline)) static void tone_token(struct tone_run *u, size_t i, u
 			/* the pair replaces the previous word's own contribution */
 			if (r->nhits > u->hs && hits[r->nhits - 1].tok == (uint32_t)u->prev_idx)
 				r->nhits--;
-			pes.head = ph;
-			pes.value = (int16_t)(uint16_t)pv;
-			pes.learned = (int16_t)(uint16_t)(pv >> 16);
-			pes.cls[0] = (int16_t)(uint16_t)(pv >> 32);
-			pes.cls[1] = (int16_t)(uint16_t)(pv >> 48);
+			tone_unpack(ph, pv, &pes);
 			e = &pes;
 		}
 		if (!e) {
