@@ -91,6 +91,7 @@ int nt_cmd_plugin_check(int argc, char **argv)
 	int opened = 0;
 	struct nt_docbuf *db = NULL;
 	struct nt_sink sink = {0};
+	struct nt_known known = {0};
 	if (nt_loader_new(NULL, &l, &err) != NT_OK || nt_loader_load_file(l, file, &m, &err) != NT_OK) {
 		fprintf(stderr, "newstag plugin-check: FAIL: %s\n", err.msg);
 		goto out;
@@ -121,6 +122,24 @@ int nt_cmd_plugin_check(int argc, char **argv)
 	}
 	opened = 1;
 	printf("open:     ok\n");
+	if (nt_known_build(&known, p, state) != NT_OK) {
+		fprintf(stderr, "newstag plugin-check: out of memory\n");
+		status = NT_EXIT_INTERNAL;
+		goto out;
+	}
+	if (known.n > 0) {
+		size_t bad = 0;
+		for (size_t i = 0; i < known.n; i++)
+			if (known.v[i].facet == NULL && bad++ == 0)
+				fprintf(stderr, "newstag plugin-check: describe(): label %zu is not \"facet:label\" "
+				        "(each part 1..127 bytes); emit_known() rejects it\n", i);
+		printf("labels:   %zu listed by describe()%s\n", known.n, bad ? ", some malformed" : "");
+		if (bad) {
+			fprintf(stderr, "newstag plugin-check: FAIL: describe(): %zu malformed label%s\n", bad,
+			        bad == 1 ? "" : "s");
+			goto out;
+		}
+	}
 	db = nt_docbuf_new();
 	const struct nt_doc *doc;
 	if (!db || nt_doc_build(db, "plugin-check-sample", sample_title, strlen(sample_title),
@@ -130,6 +149,7 @@ int nt_cmd_plugin_check(int argc, char **argv)
 		goto out;
 	}
 	nt_sink_reset(&sink, p->name);
+	nt_sink_set_known(&sink, &known);
 	struct nt_error perr = {0};
 	int rc = p->classify(state, doc, &sink, &perr);
 	if (rc != NT_OK) {
@@ -151,6 +171,7 @@ out:
 	if (m && cfg)
 		nt_options_free(m->plugin, cfg);
 	nt_sink_release(&sink);
+	nt_known_free(&known);
 	nt_docbuf_free(db);
 	nt_loader_free(l);
 	cJSON_Delete(opts);

@@ -31,6 +31,7 @@ struct instance {
 	const char *const *facets;
 	int single;
 	const char *path;        /* module file (borrowed from the loader) */
+	struct nt_known known;   /* its describe() labels, for host->emit_known() (owned) */
 };
 
 /* Per-thread buffers: a document builder and one sink per instance. */
@@ -339,6 +340,10 @@ int nt_engine_open(const struct nt_engine_options *opt, struct nt_engine **out,
 				in->facets = info.facets;
 			in->single = info.single_label;
 		}
+		if (nt_known_build(&in->known, in->plugin, in->state) != NT_OK) {
+			rc = nt_seterr(err, NT_ENOMEM, "out of memory");
+			goto fail;
+		}
 		cJSON *p = cJSON_CreateObject();
 		if (!p) {
 			rc = nt_seterr(err, NT_ENOMEM, "out of memory");
@@ -395,6 +400,7 @@ void nt_engine_close(struct nt_engine *e)
 		struct instance *in = &e->inst[i];
 		if (in->opened && in->plugin->close)
 			in->plugin->close(in->state);
+		nt_known_free(&in->known);
 		if (in->plugin)
 			nt_options_free(in->plugin, in->config);
 	}
@@ -454,6 +460,8 @@ static struct workspace *get_workspace(struct nt_engine *e)
 		workspace_free(w, e->ninst);
 		return NULL;
 	}
+	for (size_t i = 0; i < e->ninst; i++)
+		nt_sink_set_known(&w->sinks[i], &e->inst[i].known);
 	w->eng = e;
 	pthread_setspecific(e->key, w);
 	pthread_mutex_lock(&e->lock);

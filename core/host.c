@@ -107,6 +107,11 @@ void nt_sink_reset(struct nt_sink *s, const char *instance)
 	nt_arena_reset(&s->arena);
 }
 
+void nt_sink_set_known(struct nt_sink *s, const struct nt_known *k)
+{
+	s->known = k;
+}
+
 void nt_sink_release(struct nt_sink *s)
 {
 	free(s->labels);
@@ -325,6 +330,104 @@ static int host_emit_evidence(struct nt_sink *s, int label_idx, int src, uint32_
 	return NT_OK;
 }
 
+/* ---------------------------------------------------------------- known labels */
+
+int nt_known_build(struct nt_known *k, const struct nt_plugin *p, const void *state)
+{
+	struct nt_info info = {0};
+	size_t n = 0, bytes = 0;
+	memset(k, 0, sizeof *k);
+	if (p->describe == NULL || p->describe(state, &info) != NT_OK || info.labels == NULL)
+		return NT_OK;
+	for (; info.labels[n]; n++)
+		bytes += strlen(info.labels[n]) + 1;
+	if (n == 0)
+		return NT_OK;
+	k->v = calloc(n, sizeof *k->v);
+	k->strings = malloc(bytes + 1);
+	if (k->v == NULL || k->strings == NULL) {
+		nt_known_free(k);
+		return NT_ENOMEM;
+	}
+	char *w = k->strings;
+	for (size_t i = 0; i < n; i++) {
+		const char *e = info.labels[i], *colon = strchr(e, ':');
+		size_t len = strlen(e);
+		memcpy(w, e, len + 1);
+		if (colon != NULL) {
+			size_t fl = (size_t)(colon - e), ll = len - fl - 1;
+			if (fl > 0 && fl < 128 && ll > 0 && ll < 128) {
+				w[fl] = '\0';
+				k->v[i].facet = w;
+				k->v[i].label = w + fl + 1;
+				k->v[i].h = name_fp_n(w, fl) * 31 ^ name_fp_n(w + fl + 1, ll);
+			}
+		}
+		w += len + 1;
+	}
+	k->n = n;
+	return NT_OK;
+}
+
+void nt_known_free(struct nt_known *k)
+{
+	free(k->v);
+	free(k->strings);
+	memset(k, 0, sizeof *k);
+}
+
+static int host_emit_known(struct nt_sink *s, size_t id, double score, const struct nt_span *sp,
+                           size_t n)
+{
+	const struct nt_known *k = s->known;
+	if (k == NULL || k->n == 0)
+		return NT_EUNSUPPORTED;
+	if (id >= k->n || k->v[id].facet == NULL || (n > 0 && sp == NULL))
+		return NT_EINVAL;
+	const struct nt_known_label *kl = &k->v[id];
+	if (!(score >= 0.0))
+		score = 0.0; /* NaN and negatives */
+	if (score > 1.0)
+		score = 1.0;
+	size_t li = s->nlabels;
+	for (size_t i = 0; i < s->nlabels; i++)
+		if (s->labels[i].h == kl->h &&
+		    (s->labels[i].label == kl->label ||
+		     (strcmp(s->labels[i].facet, kl->facet) == 0 && strcmp(s->labels[i].label, kl->label) == 0))) {
+			li = i;
+			break;
+		}
+	if ((li == s->nlabels && s->nlabels == s->labels_cap &&
+	     grow_array((void **)&s->labels, &s->labels_cap, s->nlabels + 1, sizeof *s->labels) != NT_OK) ||
+	    (s->ev_cap - s->nev < n &&
+	     grow_array((void **)&s->ev, &s->ev_cap, s->nev + n, sizeof *s->ev) != NT_OK)) {
+		s->overflow = 1;
+		return NT_ENOMEM;
+	}
+	/* the spans stored and checked in one pass; a bad one takes them all back, so a
+	 * failed call emits nothing */
+	size_t nev0 = s->nev;
+	unsigned bad = 0;
+	for (size_t x = 0; x < n; x++) {
+		bad |= (unsigned)(sp[x].end < sp[x].start) | (unsigned)(sp[x].src > NT_SRC_TITLE);
+		evidence_put(s, (int)li, (int)sp[x].src, sp[x].start, sp[x].end, sp[x].weight);
+	}
+	if (bad) {
+		s->nev = nev0;
+		return NT_EINVAL;
+	}
+	if (li == s->nlabels) {
+		struct nt_sink_label *l = &s->labels[s->nlabels++];
+		l->facet = kl->facet;
+		l->label = kl->label;
+		l->h = kl->h;
+		l->score = score;
+	} else if (score > s->labels[li].score) {
+		s->labels[li].score = score; /* the same label twice keeps the higher score */
+	}
+	return (int)li;
+}
+
 static int push_number(struct nt_sink *s, struct nt_sink_number **arr, size_t *n, size_t *cap,
                        const char *facet, const char *key, double v)
 {
@@ -431,6 +534,7 @@ static const struct nt_host host = {
 	.train_doc = nt_trainset_doc,
 	.train_labels = nt_trainset_labels,
 	.progress = host_progress,
+	.emit_known = host_emit_known,
 };
 
 const struct nt_host *nt_host_get(void)

@@ -36,6 +36,27 @@ struct nt_sink_number {
 	double value;
 };
 
+/* The labels a plugin instance listed in describe(), interned for host->emit_known():
+ * entry i is "facet:label" number i, split, with the hash emit_label() would give it
+ * (facet NULL: the entry was not "facet:label" with parts of 1..127 bytes). Owned by
+ * whoever built it (the engine, per instance); sinks borrow it. */
+struct nt_known_label {
+	const char *facet;
+	const char *label;
+	uint64_t h;
+};
+struct nt_known {
+	struct nt_known_label *v;
+	size_t n;
+	char *strings;                   /* the split copies (one block) */
+};
+
+/* Build k from the describe() of an opened plugin state (an empty table when the plugin
+ * has no describe() or lists no labels). NT_OK or NT_ENOMEM (k is then empty). */
+int nt_known_build(struct nt_known *k, const struct nt_plugin *p, const void *state);
+/* Release what nt_known_build() allocated; k becomes an empty table. */
+void nt_known_free(struct nt_known *k);
+
 /* One plugin's output for one article. Owned by the thread tagging the article. */
 struct nt_sink {
 	const char *instance;            /* the pipeline instance name (borrowed) */
@@ -50,11 +71,16 @@ struct nt_sink {
 	int overflow;                    /* an emit failed for lack of memory */
 	const char *last_facet;          /* arena copy of the last facet name seen, reused */
 	uint64_t last_facet_h;
+	const struct nt_known *known;    /* the instance's labels for emit_known() (borrowed), or NULL */
 	struct nt_arena arena;           /* strings and plugin scratch */
 };
 
-/* Empty the sink for the next call (keeps its memory). */
+/* Empty the sink for the next call (keeps its memory and its known labels). */
 void nt_sink_reset(struct nt_sink *s, const char *instance);
+/* Give the sink the known labels of the instance whose classify() writes into it (NULL:
+ * none; emit_known() then fails with NT_EUNSUPPORTED). k is borrowed and must outlive
+ * the sink's use. */
+void nt_sink_set_known(struct nt_sink *s, const struct nt_known *k);
 /* Release everything the sink holds. */
 void nt_sink_release(struct nt_sink *s);
 

@@ -167,6 +167,70 @@ START_TEST(test_evidence_merged_and_explained)
 }
 END_TEST
 
+/* A plugin whose describe() lists known labels, one of them malformed, for emit_known(). */
+static const char *const known_list[] = {"topic:me", "topic:md", "no-colon", ":empty-facet", NULL};
+static int known_describe(const void *state, struct nt_info *info)
+{
+	(void)state;
+	memset(info, 0, sizeof *info);
+	info->labels = known_list;
+	return NT_OK;
+}
+
+START_TEST(test_emit_known)
+{
+	static const struct nt_plugin kp = {NT_PLUGIN_HEADER, .name = "k", .describe = known_describe};
+	struct nt_known k;
+	plan("{\"threshold\": 0.5}");
+	ck_assert_int_eq(nt_known_build(&k, &kp, NULL), NT_OK);
+	ck_assert_uint_eq(k.n, 4);
+	ck_assert_ptr_null(k.v[2].facet);
+	ck_assert_ptr_null(k.v[3].facet);
+	const struct nt_span sp[2] = {{9, 13, NT_SRC_TEXT, 0, 0.5}, {0, 4, NT_SRC_TEXT, 0, 1.0}};
+	const struct nt_span bad[2] = {{0, 4, NT_SRC_TEXT, 0, 1.0}, {5, 4, NT_SRC_TEXT, 0, 1.0}};
+	const struct nt_span badsrc[1] = {{0, 4, 7, 0, 1.0}};
+	/* no known labels on the sink yet */
+	ck_assert_int_eq(H->emit_known(&sinks[0], 0, 0.9, sp, 2), NT_EUNSUPPORTED);
+	nt_sink_set_known(&sinks[0], &k);
+	ck_assert_int_eq(H->emit_known(&sinks[0], 0, 0.6, sp, 2), 0);
+	/* the same label by name is the same label (the higher score kept) */
+	ck_assert_int_eq(H->emit_label(&sinks[0], "topic", "me", 0.9), 0);
+	ck_assert_int_eq(H->emit_known(&sinks[0], 0, 0.7, NULL, 0), 0);
+	/* failures emit nothing: a span ending before it starts, a bad source, a malformed
+	 * entry, an id past the list, spans missing */
+	ck_assert_int_eq(H->emit_known(&sinks[0], 1, 0.9, bad, 2), NT_EINVAL);
+	ck_assert_int_eq(H->emit_known(&sinks[0], 1, 0.9, badsrc, 1), NT_EINVAL);
+	ck_assert_int_eq(H->emit_known(&sinks[0], 2, 0.9, NULL, 0), NT_EINVAL);
+	ck_assert_int_eq(H->emit_known(&sinks[0], 3, 0.9, NULL, 0), NT_EINVAL);
+	ck_assert_int_eq(H->emit_known(&sinks[0], 4, 0.9, NULL, 0), NT_EINVAL);
+	ck_assert_int_eq(H->emit_known(&sinks[0], 1, 0.9, NULL, 1), NT_EINVAL);
+	ck_assert_uint_eq(sinks[0].nlabels, 1);
+	ck_assert_uint_eq(sinks[0].nev, 2);
+	/* the scores are clamped as emit_label() does */
+	ck_assert_int_eq(H->emit_known(&sinks[1], 1, 7.0, NULL, 0), NT_EUNSUPPORTED);
+	nt_sink_set_known(&sinks[1], &k);
+	ck_assert_int_eq(H->emit_known(&sinks[1], 1, 7.0, sp, 1), 0);
+	cJSON *o = run();
+	const cJSON *ls = labels(o);
+	ck_assert_int_eq(cJSON_GetArraySize(ls), 2);
+	const cJSON *md = cJSON_GetArrayItem(ls, 0), *me = cJSON_GetArrayItem(ls, 1);
+	ck_assert_str_eq(cJSON_GetObjectItem(md, "label")->valuestring, "md");
+	ck_assert_double_eq_tol(cJSON_GetObjectItem(md, "score")->valuedouble, 1.0, 1e-9);
+	ck_assert_str_eq(cJSON_GetObjectItem(me, "label")->valuestring, "me");
+	ck_assert_double_eq_tol(cJSON_GetObjectItem(me, "score")->valuedouble, 0.9, 1e-9);
+	const cJSON *ev = cJSON_GetObjectItem(me, "evidence");
+	ck_assert_int_eq(cJSON_GetArraySize(ev), 2);
+	ck_assert_int_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(ev, 0), 0)->valueint, 0);
+	ck_assert_int_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(ev, 1), 0)->valueint, 9);
+	cJSON_Delete(o);
+	/* the sinks' labels point into k: it is released after them */
+	for (int i = 0; i < 3; i++)
+		nt_sink_release(&sinks[i]);
+	nt_known_free(&k);
+	ck_assert_uint_eq(k.n, 0);
+}
+END_TEST
+
 START_TEST(test_scores_and_numbers)
 {
 	plan("{\"threshold\": 0.5}");
@@ -302,6 +366,7 @@ static Suite *combiner_suite(void)
 	tcase_add_test(tc, test_vote);
 	tcase_add_test(tc, test_label_threshold_topk_single_order);
 	tcase_add_test(tc, test_evidence_merged_and_explained);
+	tcase_add_test(tc, test_emit_known);
 	tcase_add_test(tc, test_scores_and_numbers);
 	tcase_add_test(tc, test_scores_only_from_reporting_instances);
 	tcase_add_test(tc, test_bad_weight_name);

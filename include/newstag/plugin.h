@@ -27,6 +27,9 @@
  * NT_PLUGIN_ABI_MINOR grows when a field is appended to struct nt_plugin or
  * struct nt_host; the core reads a descriptor field only when
  * offsetof(field) < descriptor->struct_size. Fields are only ever appended.
+ * Host functions are appended in place of reserved slots, which older cores leave
+ * NULL: a plugin checks such a function against NULL (or host->abi_minor) in open()
+ * before it relies on it.
  *
  * ENTRY SYMBOL
  * Each plugin exports exactly one symbol, written with NT_PLUGIN_DEFINE(name, desc):
@@ -43,7 +46,7 @@ extern "C" {
 #endif
 
 #define NT_PLUGIN_ABI_MAJOR 1
-#define NT_PLUGIN_ABI_MINOR 1
+#define NT_PLUGIN_ABI_MINOR 2
 
 /* Status codes: NT_OK or a negative value. nt_strerror() (newstag.h) names them. */
 enum nt_status {
@@ -165,6 +168,15 @@ struct nt_option {
 /* ---------------------------------------------------------------- host API */
 
 struct nt_sink;       /* where classify() puts its labels (opaque, core-owned) */
+
+/* One evidence span for emit_known() (ABI 1.2): as emit_evidence()'s arguments. */
+struct nt_span {
+	uint32_t start;      /* byte offset of the first byte */
+	uint32_t end;        /* one past the last byte (end >= start) */
+	uint32_t src;        /* NT_SRC_TEXT or NT_SRC_TITLE */
+	uint32_t pad_;       /* zero */
+	double weight;       /* how much it moved the score */
+};
 struct nt_train_set;  /* labelled documents for train() (opaque, core-owned) */
 
 enum nt_log_level { NT_LOG_ERROR = 0, NT_LOG_WARNING = 1, NT_LOG_INFO = 2, NT_LOG_DEBUG = 3 };
@@ -226,7 +238,19 @@ struct nt_host {
 	/* Report training progress (done of total) on a terminal; no-op otherwise. */
 	void (*progress)(const char *what, size_t done, size_t total);
 
-	void *reserved[8];  /* for appended functions; always NULL in ABI 1.0 */
+	/* ABI 1.2 (NULL in older cores). Emit label number `id` of the NULL-terminated
+	 * "facet:label" list that describe() returned for this state, with a score in
+	 * [0,1] and its n evidence spans (spans may be NULL when n is 0): what emit_label()
+	 * and one emit_evidence() per span do, in one call and without copying or
+	 * comparing names (the core interned the list after open(); the list must not
+	 * change while the state lives). Nothing is emitted when it fails. Returns the
+	 * label's index (for further emit_evidence()) or a negative status: NT_EINVAL for
+	 * an id past the list, an entry that is not "facet:label" (each part 1..127 bytes)
+	 * or a bad span; NT_EUNSUPPORTED when the plugin has no describe() labels. */
+	int (*emit_known)(struct nt_sink *sink, size_t id, double score, const struct nt_span *spans,
+	                  size_t n);
+
+	void *reserved[7];  /* for appended functions; always NULL so far */
 };
 
 /* ---------------------------------------------------------------- descriptor */
