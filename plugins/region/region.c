@@ -140,6 +140,8 @@ struct rg_state {
 	char *gazetteer_path;
 	char digest[80];
 	const char *facets[3];
+	const char **labels;          /* describe()'s "country:XX"... then "region:NAME"..., NULL */
+	char *label_text;             /* the strings labels[] points into */
 };
 
 static const char *const rg_honorifics[] = {
@@ -1220,23 +1222,30 @@ static void rg_city_state(const struct rg_state *st, const struct nt_doc *doc, s
 /* Classify one document: see the file comment. */
 /* Emit one label of facet with its evidence: the mentions order[e0, e1) of ms, at most
  * max of them. Returns the label index, or a negative status with err filled. */
+/* Emit known label `id` (describe()'s list) with score and the evidence spans of mentions
+ * order[e0, e1) (at most max of them), in one host call. */
 static int rg_emit(const struct nt_host *host, struct nt_sink *sink, const struct nt_doc *doc,
-                   const char *facet, const char *label, double score,
-                   const struct rg_mention *ms, const uint16_t *order, size_t e0, size_t e1,
-                   size_t max, struct nt_error *err)
+                   size_t id, double score, const struct rg_mention *ms, const uint16_t *order,
+                   size_t e0, size_t e1, size_t max, struct nt_error *err)
 {
-	int li = host->emit_label(sink, facet, label, score);
-	if (li < 0) {
-		rg_err(err, li, "cannot emit a label");
-		return li;
-	}
+	struct nt_span sp[RG_MAX_EVIDENCE];
+	size_t n = 0;
+	if (max > RG_MAX_EVIDENCE)
+		max = RG_MAX_EVIDENCE;
 	if (e1 - e0 > max)
 		e1 = e0 + max;
-	for (size_t x = e0; x < e1; x++) {
+	for (size_t x = e0; x < e1; x++, n++) {
 		const struct rg_mention *m = &ms[order[x]];
 		const struct nt_token *a = &doc->tokens[m->first], *b = &doc->tokens[m->last];
-		host->emit_evidence(sink, li, a->src, a->start, b->end, m->weight);
+		sp[n].start = a->start;
+		sp[n].end = b->end;
+		sp[n].src = a->src;
+		sp[n].pad_ = 0;
+		sp[n].weight = m->weight;
 	}
+	int li = host->emit_known(sink, id, score, sp, n);
+	if (li < 0)
+		rg_err(err, li, "cannot emit a label");
 	return li;
 }
 
@@ -1558,7 +1567,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			e0 = qstart[q];
 			e1 = qstart[q + 1];
 		}
-		li = rg_emit(host, sink, doc, "country", st->codes[c], s, ms, byq, e0, e1, RG_MAX_EVIDENCE, err);
+		li = rg_emit(host, sink, doc, (size_t)c, s, ms, byq, e0, e1, RG_MAX_EVIDENCE, err);
 		if (li < 0)
 			return li;
 		if (st->region_of[c] >= 0) {
@@ -1593,7 +1602,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			e0 = rstart[r];
 			e1 = rstart[r + 1];
 		}
-		li = rg_emit(host, sink, doc, "region", st->regions[r], s, ms, byr, e0, e1,
+		li = rg_emit(host, sink, doc, st->ncountries + r, s, ms, byr, e0, e1,
 		             RG_MAX_REGION_EVIDENCE, err);
 		if (li < 0)
 			return li;
@@ -1620,7 +1629,32 @@ static void rg_close(void *state)
 	rg_map_free(&st->words);
 	rg_map_free(&st->trailer_words);
 	free(st->gazetteer_path);
+	free(st->labels);
+	free(st->label_text);
 	free(st);
+}
+
+/* describe()'s label list: "country:XX" for country index c at position c, then
+ * "region:NAME" for region r at position ncountries + r (the ids rg_emit() passes). */
+static int rg_labels_build(struct rg_state *st)
+{
+	size_t n = st->ncountries + st->nregions, bytes = 0;
+	for (size_t r = 0; r < st->nregions; r++)
+		bytes += sizeof "region:" + strlen(st->regions[r]);
+	bytes += st->ncountries * sizeof "country:XX";
+	st->labels = calloc(n + 1, sizeof *st->labels);
+	st->label_text = malloc(bytes);
+	if (st->labels == NULL || st->label_text == NULL)
+		return NT_ENOMEM;
+	char *w = st->label_text;
+	for (size_t i = 0; i < n; i++) {
+		size_t room = bytes - (size_t)(w - st->label_text);
+		int len = i < st->ncountries ? snprintf(w, room, "country:%.2s", st->codes[i]) :
+		                               snprintf(w, room, "region:%s", st->regions[i - st->ncountries]);
+		st->labels[i] = w;
+		w += len + 1;
+	}
+	return NT_OK;
 }
 
 static int rg_open(const struct nt_host *host, const void *config, const char *models_dir,
@@ -1630,6 +1664,10 @@ static int rg_open(const struct nt_host *host, const void *config, const char *m
 	struct rg_state *st;
 	int rc;
 	(void)models_dir;
+	if (host->emit_known == NULL) {
+		rg_err(err, NT_EABI, "needs a newstag core with plugin ABI 1.2 or later (host emit_known)");
+		return NT_EABI;
+	}
 	if (cf->gazetteer == NULL || cf->region_map == NULL) {
 		rg_err(err, NT_EINVAL, "options gazetteer and region_map are required");
 		return NT_EINVAL;
@@ -1664,6 +1702,10 @@ static int rg_open(const struct nt_host *host, const void *config, const char *m
 		rg_err(err, NT_ENOMEM, "out of memory");
 		rc = NT_ENOMEM;
 	}
+	if (rc == NT_OK && rg_labels_build(st) != NT_OK) {
+		rg_err(err, NT_ENOMEM, "out of memory");
+		rc = NT_ENOMEM;
+	}
 	if (rc == NT_OK) {
 		st->gazetteer_path = strdup(cf->gazetteer);
 		if (st->gazetteer_path == NULL) {
@@ -1689,7 +1731,7 @@ static int rg_describe(const void *state, struct nt_info *info)
 	const struct rg_state *st = state;
 	memset(info, 0, sizeof *info);
 	info->facets = st->facets;
-	info->labels = NULL;
+	info->labels = st->labels;
 	info->model = st->gazetteer_path;
 	info->model_digest = st->digest[0] ? st->digest : NULL;
 	info->single_label = 0;

@@ -918,6 +918,9 @@ static int tone_open(const struct nt_host *host, const void *config, const char 
 	char d1[1024], d2[1024];
 	int rc;
 	(void)models_dir;
+	if (host->emit_known == NULL)
+		return tone_set_err(err, NT_EABI, "tone: needs a newstag core with plugin ABI 1.2 or later "
+		                    "(host emit_known)");
 	if (!c->lexicon || !*c->lexicon)
 		return tone_set_err(err, NT_EINVAL, "tone: option 'lexicon' is empty");
 	if (c->evidence < 0 || c->evidence > TONE_MAX_EVIDENCE)
@@ -1458,7 +1461,6 @@ static void tone_decide(const struct tone_params *p, const struct tone_result *r
 static int tone_classify(const void *state, const struct nt_doc *doc, struct nt_sink *sink,
                          struct nt_error *err)
 {
-	static const char *const names[3] = {"negative", "neutral", "positive"};
 	const struct tone_state *s = state;
 	const struct nt_host *h = s->host;
 	const struct tone_params *p = &s->p;
@@ -1493,22 +1495,12 @@ static int tone_classify(const void *state, const struct nt_doc *doc, struct nt_
 		/* confidence: 0.5 at a class boundary, towards 1 with the distance from it */
 		conf = 0.5 + 0.5 * tanh(8.0 * margin);
 	}
-	idx = h->emit_label(sink, s->facet, names[cl], conf);
-	if (idx < 0)
-		return tone_set_err(err, idx, "tone: emit_label failed");
-	nw = r.nwords > 0 ? r.nwords : 1;
-	h->emit_number(sink, s->facet, "value", r.value);
-	h->emit_number(sink, s->facet, "positive_share", 100.0 * r.npos / nw);
-	h->emit_number(sink, s->facet, "negative_share", 100.0 * r.nneg / nw);
-	h->emit_number(sink, s->facet, "polarity", 100.0 * (r.npos + r.nneg) / nw);
-	h->emit_number(sink, s->facet, "word_count", r.nwords);
-	h->emit_number(sink, s->facet, "sentence_stddev", r.sd);
-
 	/* evidence: the hits with the largest |contribution| (a small sorted array) */
+	struct nt_span sp[TONE_MAX_EVIDENCE];
+	int nb = 0;
 	if (s->evidence > 0) {
 		size_t best[TONE_MAX_EVIDENCE], i;
 		float bv[TONE_MAX_EVIDENCE];
-		int nb = 0;
 		for (i = 0; i < r.nhits; i++) {
 			float a = fabsf(hits[i].v);
 			int pos;
@@ -1525,9 +1517,24 @@ static int tone_classify(const void *state, const struct nt_doc *doc, struct nt_
 		}
 		for (k = 0; k < nb; k++) {
 			const struct nt_token *t = &doc->tokens[hits[best[k]].tok];
-			h->emit_evidence(sink, idx, t->src, t->start, t->end, hits[best[k]].v);
+			sp[k].start = t->start;
+			sp[k].end = t->end;
+			sp[k].src = t->src;
+			sp[k].pad_ = 0;
+			sp[k].weight = hits[best[k]].v;
 		}
 	}
+	/* the label (describe()'s labels are negative, neutral, positive: id = class) */
+	idx = h->emit_known(sink, (size_t)cl, conf, sp, (size_t)nb);
+	if (idx < 0)
+		return tone_set_err(err, idx, "tone: emit_known failed");
+	nw = r.nwords > 0 ? r.nwords : 1;
+	h->emit_number(sink, s->facet, "value", r.value);
+	h->emit_number(sink, s->facet, "positive_share", 100.0 * r.npos / nw);
+	h->emit_number(sink, s->facet, "negative_share", 100.0 * r.nneg / nw);
+	h->emit_number(sink, s->facet, "polarity", 100.0 * (r.npos + r.nneg) / nw);
+	h->emit_number(sink, s->facet, "word_count", r.nwords);
+	h->emit_number(sink, s->facet, "sentence_stddev", r.sd);
 	return NT_OK;
 }
 

@@ -45,7 +45,8 @@ int main(int argc, char **argv)
 	struct nt_error err = {0};
 	void *so, *sn;
 	const struct nt_plugin *po, *pn;
-	if (region_pair_open("region_ab", argv[2], &po, &pn, &so, &sn) != 0)
+	struct nt_known ko, kn;
+	if (region_pair_open("region_ab", argv[2], &po, &pn, &so, &sn, &ko, &kn) != 0)
 		return 2;
 	char *data;
 	size_t n;
@@ -83,6 +84,7 @@ int main(int argc, char **argv)
 					             q->text_len, 0, &d, &err);
 					if (pass) {
 						nt_sink_reset(&s, "region");
+						nt_sink_set_known(&s, pass == 2 ? &kn : &ko);
 						pl->classify(st, d, &s, &err);
 					}
 				}
@@ -103,6 +105,8 @@ int main(int argc, char **argv)
 	po->close(so);
 	pn->close(sn);
 	nt_sink_release(&s);
+	nt_known_free(&ko);
+	nt_known_free(&kn);
 	nt_docbuf_free(db);
 	free(best);
 	free(recs);

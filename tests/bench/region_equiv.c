@@ -55,7 +55,8 @@ int main(int argc, char **argv)
 	struct nt_error err = {0};
 	void *so, *sn;
 	const struct nt_plugin *po, *pn;
-	if (region_pair_open("region_equiv", argv[2], &po, &pn, &so, &sn) != 0)
+	struct nt_known ko, kn;
+	if (region_pair_open("region_equiv", argv[2], &po, &pn, &so, &sn, &ko, &kn) != 0)
 		return 2;
 	char *data;
 	size_t n;
@@ -67,6 +68,8 @@ int main(int argc, char **argv)
 	struct nt_sink s1, s2;
 	memset(&s1, 0, sizeof s1);
 	memset(&s2, 0, sizeof s2);
+	nt_sink_set_known(&s1, &ko);
+	nt_sink_set_known(&s2, &kn);
 	long docs = 0, bad = 0, labels = 0;
 	double t_old = 0, t_new = 0;
 	char *joined = NULL;
@@ -116,6 +119,8 @@ int main(int argc, char **argv)
 	pn->close(sn);
 	nt_sink_release(&s1);
 	nt_sink_release(&s2);
+	nt_known_free(&ko);
+	nt_known_free(&kn);
 	nt_docbuf_free(db);
 	free(joined);
 	free(data);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "host.h"
+#include "sink.h"
 
 /* The entry points of the two translation units the driver scripts generate from an earlier
  * plugins/region/region.c and this tree's (equiv.sh, region_ab.sh). */
@@ -18,9 +19,11 @@ struct region_config {
 };
 
 /* Open both plugins on the tables of models_dir with the default thresholds: 0, or 2 after
- * printing "prog: message". *po and *pn receive the descriptors, *so and *sn the states. */
+ * printing "prog: message". *po and *pn receive the descriptors, *so and *sn the states,
+ * *ko and *kn their describe() labels for a sink's emit_known() (nt_known_free() them). */
 static inline int region_pair_open(const char *prog, const char *models_dir, const struct nt_plugin **po,
-                                   const struct nt_plugin **pn, void **so, void **sn)
+                                   const struct nt_plugin **pn, void **so, void **sn,
+                                   struct nt_known *ko, struct nt_known *kn)
 {
 	static char gaz[4200], map[4200];
 	snprintf(gaz, sizeof gaz, "%s/region/gazetteer.tsv", models_dir);
@@ -32,6 +35,10 @@ static inline int region_pair_open(const char *prog, const char *models_dir, con
 	if ((*po)->open(nt_host_get(), &cf, models_dir, so, &err) != NT_OK ||
 	    (*pn)->open(nt_host_get(), &cf, models_dir, sn, &err) != NT_OK) {
 		fprintf(stderr, "%s: %s\n", prog, err.msg);
+		return 2;
+	}
+	if (nt_known_build(ko, *po, *so) != NT_OK || nt_known_build(kn, *pn, *sn) != NT_OK) {
+		fprintf(stderr, "%s: out of memory\n", prog);
 		return 2;
 	}
 	return 0;

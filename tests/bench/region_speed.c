@@ -95,7 +95,13 @@ int main(int argc, char **argv)
 	}
 	struct nt_docbuf *db = nt_docbuf_new();
 	struct nt_sink sink;
+	struct nt_known known;
 	memset(&sink, 0, sizeof sink);
+	if (nt_known_build(&known, &rg_plugin, st) != NT_OK) {
+		fprintf(stderr, "region_speed: out of memory\n");
+		return 1;
+	}
+	nt_sink_set_known(&sink, &known);
 	double ta = 1e18, tb = 1e18;
 	size_t bytes = 0;
 	for (size_t i = 0; i < nr; i++)
@@ -135,6 +141,7 @@ int main(int argc, char **argv)
 	       1e3 * (tb - ta) / (double)(nr ? nr : 1), best_open, rounds);
 	rg_close(st);
 	nt_sink_release(&sink);
+	nt_known_free(&known);
 	nt_docbuf_free(db);
 	free(recs);
 	free(buf);

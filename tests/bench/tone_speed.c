@@ -69,6 +69,7 @@ int main(int argc, char **argv)
 	size_t vcap = 0;
 	struct nt_docbuf *b;
 	struct nt_sink sink;
+	struct nt_known known;
 	FILE *f;
 	if (argc != 3) {
 		fprintf(stderr, "usage: tone_speed MODELS_DIR ARTICLES.jsonl\n");
@@ -82,6 +83,10 @@ int main(int argc, char **argv)
 	c.evidence = 5;
 	if (tone_open(nt_host_get(), &c, argv[1], &st, &err) != NT_OK) {
 		fprintf(stderr, "tone_speed: %s\n", err.msg);
+		return 1;
+	}
+	if (nt_known_build(&known, &tone_plugin, st) != NT_OK) {
+		fprintf(stderr, "tone_speed: out of memory\n");
 		return 1;
 	}
 	f = fopen(argv[2], "r");
@@ -109,6 +114,7 @@ int main(int argc, char **argv)
 	free(line);
 	b = nt_docbuf_new();
 	memset(&sink, 0, sizeof sink);
+	nt_sink_set_known(&sink, &known);
 	for (i = 0; i < cnt; i++) {
 		const struct nt_doc *d;
 		if (nt_doc_build(b, "x", titles[i], titles[i] ? strlen(titles[i]) : 0, texts[i],
@@ -182,6 +188,7 @@ int main(int argc, char **argv)
 	nt_sink_release(&sink);
 	nt_docbuf_free(b);
 	tone_close(st);
+	nt_known_free(&known);
 	for (i = 0; i < cnt; i++) {
 		free(texts[i]);
 		free(titles[i]);
