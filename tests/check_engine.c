@@ -69,6 +69,33 @@ START_TEST(test_record_shape)
 }
 END_TEST
 
+START_TEST(test_emit_known_per_instance)
+{
+	/* labels emitted by describe() id: each instance's id 0 is its own label (the core
+	 * interns one list per instance), and a label by id merges with the same label by name */
+	struct nt_engine *e = open_engine(
+		"{\"pipeline\": [{\"plugin\": \"good\", \"name\": \"g1\", \"options\": {\"label\": \"k1\", \"score\": 0.8, \"known\": true}},"
+		" {\"plugin\": \"good\", \"name\": \"g2\", \"options\": {\"label\": \"k2\", \"score\": 0.6, \"known\": true}},"
+		" {\"plugin\": \"good\", \"name\": \"g3\", \"options\": {\"label\": \"k1\", \"score\": 0.7}}],"
+		" \"facets\": {\"fixture\": {\"threshold\": 0}}}", 0);
+	cJSON *r = tag(e, "k", NULL, "All went well today.");
+	const cJSON *labels = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "facets"), "fixture"),
+	                                          "labels");
+	ck_assert_int_eq(cJSON_GetArraySize(labels), 2);
+	const cJSON *a = cJSON_GetArrayItem(labels, 0), *b = cJSON_GetArrayItem(labels, 1);
+	ck_assert_str_eq(cJSON_GetObjectItem(a, "label")->valuestring, "k1");
+	ck_assert_str_eq(cJSON_GetObjectItem(b, "label")->valuestring, "k2");
+	ck_assert_double_eq_tol(cJSON_GetObjectItem(b, "score")->valuedouble, 0.6, 1e-9);
+	const cJSON *ev = cJSON_GetObjectItem(a, "evidence");
+	ck_assert_int_eq(cJSON_GetArraySize(ev), 1); /* the same span from g1 and g3, kept once */
+	ck_assert_int_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(ev, 0), 0)->valueint, 0);
+	ck_assert_int_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(ev, 0), 1)->valueint, 3);
+	ck_assert_ptr_null(cJSON_GetObjectItem(r, "errors"));
+	cJSON_Delete(r);
+	nt_engine_close(e);
+}
+END_TEST
+
 START_TEST(test_failing_plugin_keeps_other_facets)
 {
 	struct nt_engine *e = open_engine(
@@ -238,6 +265,7 @@ static Suite *engine_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_record_shape);
+	tcase_add_test(tc, test_emit_known_per_instance);
 	tcase_add_test(tc, test_failing_plugin_keeps_other_facets);
 	tcase_add_test(tc, test_deterministic_and_warnings);
 	tcase_add_test(tc, test_separate_title_and_meta);

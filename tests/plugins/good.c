@@ -1,14 +1,25 @@
-/* good.c - fixture plugin: a well-formed plugin that emits one label and counts calls */
+/* good.c - fixture plugin: a well-formed plugin that emits one label (by name or by describe() id) */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "newstag/plugin.h"
 
-struct good_config { const char *label; double score; };
-struct good_state { const struct nt_host *host; char label[64]; double score; };
+struct good_config { const char *label; double score; int known; };
+struct good_state {
+	const struct nt_host *host;
+	char label[64];
+	double score;
+	int known;                /* emit through emit_known() (ABI 1.2) */
+	char entry[80];           /* "fixture:<label>", describe()'s one label */
+	const char *labels[2];
+	const char *facets[2];
+};
 
 static const struct nt_option good_options[] = {
 	{"label", NT_OPT_STRING, offsetof(struct good_config, label), "\"yes\"", "label to emit"},
 	{"score", NT_OPT_NUMBER, offsetof(struct good_config, score), "0.9", "its score"},
+	{"known", NT_OPT_BOOL, offsetof(struct good_config, known), "false",
+	 "emit it by its describe() id (emit_known) instead of by name"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -23,6 +34,14 @@ static int good_open(const struct nt_host *host, const void *config, const char 
 	s->host = host;
 	strncpy(s->label, c->label ? c->label : "yes", sizeof s->label - 1);
 	s->score = c->score;
+	s->known = c->known;
+	if (s->known && host->emit_known == NULL) {
+		free(s);
+		return NT_EABI;
+	}
+	snprintf(s->entry, sizeof s->entry, "fixture:%s", s->label);
+	s->labels[0] = s->entry;
+	s->facets[0] = "fixture";
 	*state = s;
 	return NT_OK;
 }
@@ -32,12 +51,31 @@ static int good_classify(const void *state, const struct nt_doc *doc, struct nt_
 {
 	(void)err;
 	const struct good_state *s = state;
+	if (s->known) {
+		struct nt_span sp = {0, 0, NT_SRC_TEXT, 0, 1.0};
+		if (doc->ntokens) {
+			sp.start = doc->tokens[0].start;
+			sp.end = doc->tokens[0].end;
+			sp.src = doc->tokens[0].src;
+		}
+		int k = s->host->emit_known(sink, 0, s->score, &sp, doc->ntokens ? 1 : 0);
+		return k < 0 ? k : NT_OK;
+	}
 	int i = s->host->emit_label(sink, "fixture", s->label, s->score);
 	if (i < 0)
 		return i;
 	if (doc->ntokens)
 		s->host->emit_evidence(sink, i, doc->tokens[0].src, doc->tokens[0].start,
 		                       doc->tokens[0].end, 1.0);
+	return NT_OK;
+}
+
+static int good_describe(const void *state, struct nt_info *info)
+{
+	const struct good_state *s = state;
+	memset(info, 0, sizeof *info);
+	info->facets = s->facets;
+	info->labels = s->labels;
 	return NT_OK;
 }
 
@@ -48,7 +86,7 @@ static const struct nt_plugin good_plugin = {
 	NT_PLUGIN_HEADER,
 	.name = "good", .version = "0.1", .description = "fixture: always one label",
 	.facets = good_facets, .options = good_options, .config_size = sizeof(struct good_config),
-	.open = good_open, .classify = good_classify, .close = good_close,
+	.open = good_open, .classify = good_classify, .close = good_close, .describe = good_describe,
 	.flags = NT_PLUGIN_OPEN_CONCURRENT,
 };
 NT_PLUGIN_DEFINE(good, good_plugin)
