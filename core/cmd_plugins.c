@@ -153,8 +153,19 @@ int nt_cmd_plugins(int argc, char **argv)
 			printf("  %s (plugin %s %s)\n    facets: ", name, p->name, p->version);
 			print_list(info.facets, ", ");
 			if (info.labels) {
+				/* a long list (region: 260) shortened to its ends; --json lists all */
+				size_t n = 0;
+				while (info.labels[n])
+					n++;
 				printf("\n    labels: ");
-				print_list(info.labels, ", ");
+				if (n <= 16) {
+					print_list(info.labels, ", ");
+				} else {
+					for (size_t k = 0; k < 6; k++)
+						printf("%s, ", info.labels[k]);
+					printf("... %s, %s (%zu labels; --json lists them all)", info.labels[n - 2],
+					       info.labels[n - 1], n);
+				}
 			}
 			if (info.model)
 				printf("\n    model:  %s%s%s", info.model, info.model_digest ? " " : "",

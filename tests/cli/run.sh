@@ -98,7 +98,11 @@ grep -q '^  rules ' "$T/out" && grep -q '^  example ' "$T/out" && ok "plugins: r
 	bad "plugins: rules and example" "$T/out"
 grep -q 'option rules = (none): the JSON rule file' "$T/out" && ok "plugins: options with defaults and help" ||
 	bad "plugins: options" "$T/out"
+grep -q '^    labels: country:.*labels; --json lists them all)$' "$T/out" &&
+	ok "plugins: a long label list shortened" || bad "plugins: long label list" "$T/out"
 expect "plugins: json" 0 "" -- "$BIN" plugins --json
+[ "$(grep -o '"country:[A-Z][A-Z]"' "$T/out" | wc -l)" -gt 200 ] && ok "plugins: json lists every label" ||
+	bad "plugins: json labels" "$T/out"
 
 # ---- batch
 cat >"$T/in.jsonl" <<'EOF'
@@ -183,6 +187,9 @@ expect "batch: --resume needs -o" 2 "--resume needs -o" -- "$BIN" batch --resume
 expect "plugin-check: rules needs its option" 4 'option "rules"' -- "$BIN" plugin-check "${NEWSTAG_BUILD:-$(dirname "$BIN")/..}/plugins/rules/.libs/rules.so"
 expect "plugin-check: example passes" 0 "" -- "$BIN" plugin-check "${NEWSTAG_BUILD:-$(dirname "$BIN")/..}/plugins/example/.libs/example.so"
 grep -q 'result:   PASS' "$T/out" && ok "plugin-check: PASS line" || bad "plugin-check: PASS" "$T/out"
+expect "plugin-check: region passes" 0 "" -- "$BIN" plugin-check "${NEWSTAG_BUILD:-$(dirname "$BIN")/..}/plugins/region/.libs/region.so"
+grep -q '^labels:   [0-9][0-9]* listed by describe()$' "$T/out" && ok "plugin-check: describe() labels counted" ||
+	bad "plugin-check: labels line" "$T/out"
 expect "plugin-check: missing file" 4 "no such file" -- "$BIN" plugin-check "$T/none.so"
 
 echo "$pass passed, $fail failed, $skip skipped"
