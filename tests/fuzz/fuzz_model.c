@@ -132,16 +132,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	struct nt_sink sink;
+	struct nt_known known;
 	memset(&sink, 0, sizeof sink);
 	nt_sink_reset(&sink, FZ_KIND);
+	/* the labels describe() lists, interned as the engine does, for emit_known() */
+	if (nt_known_build(&known, fz_p, state) != NT_OK)
+		abort();
+	nt_sink_set_known(&sink, &known);
 	struct nt_error cerr = {0};
-	(void)fz_p->classify(state, fz_doc, &sink, &cerr);
+	if (fz_p->classify(state, fz_doc, &sink, &cerr) != NT_OK && !cerr.msg[0])
+		abort(); /* a failure says what failed */
 	if (fz_p->describe) {
 		struct nt_info info;
 		memset(&info, 0, sizeof info);
 		(void)fz_p->describe(state, &info);
 	}
 	nt_sink_release(&sink);
+	nt_known_free(&known);
 	if (fz_p->close)
 		fz_p->close(state);
 	return 0;
