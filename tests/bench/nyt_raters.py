@@ -18,31 +18,8 @@ import statistics
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def gold_class(mean_rating):
-    """-1, 0 or +1: the issue's class of a mean rating on -4..+4."""
-    v = mean_rating / 4.0
-    return 1 if v >= 0.05 else (-1 if v <= -0.05 else 0)
-
-
-def macro_f1(gold, pred):
-    f = []
-    for c in (-1, 0, 1):
-        tp = sum(1 for g, q in zip(gold, pred) if g == c and q == c)
-        fp = sum(1 for g, q in zip(gold, pred) if g != c and q == c)
-        fn = sum(1 for g, q in zip(gold, pred) if g == c and q != c)
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        f.append(2 * p * r / (p + r) if p + r else 0.0)
-    return sum(f) / 3
-
-
-def pearson(a, b):
-    ma, mb = statistics.fmean(a), statistics.fmean(b)
-    sa = sum((x - ma) ** 2 for x in a) ** 0.5
-    sb = sum((y - mb) ** 2 for y in b) ** 0.5
-    return sum((x - ma) * (y - mb) for x, y in zip(a, b)) / (sa * sb)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tone_eval import gold_class, macro_f1, pearson  # noqa: E402  (the protocol, as tone_eval.py scores it)
 
 
 def read_ratings(path):
@@ -75,7 +52,7 @@ def main():
     rows = read_ratings(path)
     gold = [gold_class(statistics.fmean(r)) for r in rows]
     print("NYT snippets of non-reserved articles: %d (negative %d, neutral %d, positive %d)"
-          % (len(rows), gold.count(-1), gold.count(0), gold.count(1)))
+          % (len(rows), gold.count("negative"), gold.count("neutral"), gold.count("positive")))
     rng = random.Random(1)
     for k in (1, 3, 5, 10):
         f_all, f_rest, r_rest = [], [], []
