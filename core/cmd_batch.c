@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,13 +181,16 @@ static char *error_record(const char *id, const char *source, unsigned long long
 	return s;
 }
 
-/* The id of a parsed JSONL object as a string: strings as they are, integral
- * numbers without exponent; anything else -> NULL. */
+/* The id of a parsed JSONL object as a string: strings as they are, integers
+ * within +-2^53 (the ones a double holds exactly) in decimal; anything else,
+ * fractions and larger magnitudes included -> NULL. */
 static char *id_string(const cJSON *id)
 {
 	if (cJSON_IsString(id))
 		return nt_strdup(id->valuestring);
-	if (cJSON_IsNumber(id) && id->valuedouble == (double)(long long)id->valuedouble) {
+	/* the range test comes first: converting a double outside long long's range is undefined */
+	if (cJSON_IsNumber(id) && fabs(id->valuedouble) <= 9007199254740992.0 &&
+	    id->valuedouble == floor(id->valuedouble)) {
 		char b[32];
 		snprintf(b, sizeof b, "%lld", (long long)id->valuedouble);
 		return nt_strdup(b);
@@ -299,7 +303,7 @@ static void process(struct batch *b, struct item *it)
 			const cJSON *text = cJSON_GetObjectItemCaseSensitive(obj, "text");
 			const cJSON *title = cJSON_GetObjectItemCaseSensitive(obj, "title");
 			if (jid && !id) {
-				snprintf(msg, sizeof msg, "\"id\" must be a string or an integer");
+				snprintf(msg, sizeof msg, "\"id\" must be a string or an integer within +-2^53");
 				code = "bad-id";
 			} else if (!text) {
 				snprintf(msg, sizeof msg, "no \"text\" field");

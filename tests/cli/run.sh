@@ -114,17 +114,23 @@ not json at all
 {"id": "nst", "text": 42}
 
 {"id": "u8", "text": "Bad \u00e9 and raw \xff byte."}
+{"id": 1.5e55, "text": "Huge numeric id."}
+{"id": 2.5, "text": "Fractional id."}
+{"id": -9007199254740992, "text": "Smallest exact integer id."}
 {"id": "last", "text": "Final article without newline."}
 EOF
 printf '%s' "$(cat "$T/in.jsonl")" | sed 's/\\xff/\xff/' >"$T/in2.jsonl"
 expect "batch: bad lines" 1 "errors" -- "$BIN" batch -j 2 -o "$T/out.jsonl" "$T/in2.jsonl"
 n=$(wc -l <"$T/out.jsonl")
-[ "$n" -eq 8 ] && ok "batch: one output line per non-empty input line" || bad "batch: 8 lines, got $n" "$T/out.jsonl"
+[ "$n" -eq 11 ] && ok "batch: one output line per non-empty input line" || bad "batch: 11 lines, got $n" "$T/out.jsonl"
 json_ok "$T/out.jsonl" && ok "batch: every line is JSON" || bad "batch: JSON" "$T/out.jsonl"
 for c in invalid-json not-object missing-text text-not-string; do
 	grep -q "\"code\":\"$c\"" "$T/out.jsonl" && ok "batch: error $c" || bad "batch: error $c" "$T/out.jsonl"
 done
 grep -q '"id":"7"' "$T/out.jsonl" && ok "batch: numeric id" || bad "batch: numeric id" "$T/out.jsonl"
+[ "$(grep -c '"code":"bad-id"' "$T/out.jsonl")" -eq 2 ] && ok "batch: huge and fractional ids are bad-id" ||
+	bad "batch: bad-id for 1.5e55 and 2.5" "$T/out.jsonl"
+grep -q '"id":"-9007199254740992"' "$T/out.jsonl" && ok "batch: id -2^53 kept exactly" || bad "batch: id -2^53" "$T/out.jsonl"
 grep -q '"meta":{"source":"wire","lang":"en"}' "$T/out.jsonl" && ok "batch: meta kept" || bad "batch: meta" "$T/out.jsonl"
 grep -q '"invalid-utf8-line"' "$T/out.jsonl" && ok "batch: invalid UTF-8 line warned" || bad "batch: utf8" "$T/out.jsonl"
 grep -q '"id":"last"' "$T/out.jsonl" && ok "batch: last line without newline" || bad "batch: last line" "$T/out.jsonl"

@@ -6,6 +6,11 @@
 #        CC_FUZZ        clang to use (default clang; needs the libFuzzer runtime,
 #                       Debian: apt-get install clang libclang-rt-14-dev)
 #        NT_FUZZ_JOBS   targets run at once (default 1)
+#        NT_FUZZ_RUNS   stop each target after this many executions (SECONDS stays the cap)
+#        NT_FUZZ_SEED   libFuzzer's random seed (default: a new one each run); with
+#                       NT_FUZZ_RUNS it makes the run repeatable, as CI needs: a run that
+#                       passed on a tree passes again on it, and exploration stays a
+#                       developer's longer unseeded run
 # Exits 0 when every target ran clean, 1 on any crash, leak, timeout or UB report
 # (the reproducer is kept as $NT_FUZZ_BUILD/crashes/<target>-crash-*), 2 when a
 # target cannot be built. The committed seeds are tests/fuzz/corpus/<target>/; new
@@ -124,14 +129,16 @@ run_one() {
 	mkdir -p "$build/corpus/$t" "$seeds"
 	log="$build/$t.log"
 	# -timeout: one input over 10 s is a hang; -rss_limit_mb: memory bounded
+	# shellcheck disable=SC2086
 	"$build/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+		${NT_FUZZ_RUNS:+-runs=$NT_FUZZ_RUNS} ${NT_FUZZ_SEED:+-seed=$NT_FUZZ_SEED} \
 		-print_final_stats=1 -artifact_prefix="$build/crashes/$t-" \
 		"$build/corpus/$t" "$seeds" >"$log" 2>&1
 	r=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
 	if [ $r -eq 0 ]; then
-		echo "PASS: $t  ${execs:-?} executions in ${secs}s, $cov, corpus $(ls "$build/corpus/$t" | wc -l)"
+		echo "PASS: $t  ${execs:-?} executions${NT_FUZZ_SEED:+ (seed $NT_FUZZ_SEED)} in at most ${secs}s, $cov, corpus $(ls "$build/corpus/$t" | wc -l)"
 	else
 		echo "FAIL: $t (exit $r) after ${execs:-?} executions; log $log:"
 		grep -E 'ERROR:|SUMMARY:|runtime error|Test unit written' "$log" | head -8
