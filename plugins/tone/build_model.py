@@ -28,6 +28,7 @@ import argparse
 import json
 import math
 import os
+import random
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -90,6 +91,10 @@ BUILD = dict(afinn_scale=0.8, afinn_mode="fill", inflect=True, ridge=1.0, word_r
 # 4 seed sets: news 0.618 against 0.615 with lam 10 and every word) and a clear neutral there.
 CLS = dict(lam_dense=1.0, lam_words=80.0, epochs_dense=20, lr_dense=0.1, epochs=16, lr=0.15, prune=0.02,
            seed=1, avg=4, offsets=False)
+
+# the team's own tone labels of non-reserved recent-news lines (training only; each file's header
+# says how its items were chosen and labelled)
+EXTRA_LABELS = ("news-tone-extra.tsv",)
 
 
 def die_absent(path):
@@ -238,19 +243,22 @@ def read_nyt(data):
 NEWS_Y = {"negative": -0.4, "neutral": 0.0, "positive": 0.4}
 
 
-def read_news(data, labels, extra=None):
+def read_news(data, labels, extra=()):
     """Non-reserved recent-news items with a hand label: rows (fold, y, title, text), then the
-    rows of `extra` (the team's own labels, same format) as a second list."""
+    rows of the files in `extra` (the team's own labels, same format) as a second list. An
+    item labelled in two of the files is an error."""
     p = os.path.join(data, "recent-news", "rumca-rss-2022-2023.jsonl")
     if not os.path.exists(p):
         die_absent(p)
     if not os.path.exists(labels):
         die_absent(labels)
     want = read_tone_labels(labels)
-    more = read_tone_labels(extra) if extra else {}
-    for i in more:
-        if i in want:
-            raise SystemExit("%s: line %d is also in %s" % (extra, i, labels))
+    more, where = {}, {}
+    for path in extra:
+        for i, tone in read_tone_labels(path).items():
+            if i in want or i in more:
+                raise SystemExit("%s: line %d is also in %s" % (path, i, labels if i in want else where[i]))
+            more[i], where[i] = tone, path
     rows, rows2 = [], []
     with open(p, encoding="utf-8") as f:
         for i, line in enumerate(f):
@@ -625,16 +633,17 @@ def decision_inputs(S, titled, prm, D):
     return Fd, [{w: x for w, x in d.items() if df[w] >= minc and w not in stop} for d in D]
 
 
-def cross_validate_decision(S, D, y, folds, titled, scored, prm, cls, wt=None):
+def cross_validate_decision(S, D, y, folds, titled, scored, prm, cls, wt=None, keep=None):
     """4-fold out-of-fold classes: untitled rows by the dense model, titled rows by the one with
     word terms. Macro-F1 on the scored rows of each kind (NYT snippets / recent-news-train), with
     argmax and with the class offsets (added to the negative and positive scores) that maximise
-    it on these out-of-fold scores."""
+    it on these out-of-fold scores. keep: when given, only these rows are trained on (all rows
+    are still scored)."""
     Fd, SP = decision_inputs(S, titled, prm, D)
     gold = [gold_cls(v) + 1 for v in y]
     z = [(0.0, 0.0, 0.0)] * len(y)
     for fo in (1, 2, 3, 4):
-        tr = [i for i in range(len(y)) if folds[i] != fo]
+        tr = [i for i in range(len(y)) if folds[i] != fo and (keep is None or i in keep)]
         m1, m2 = fit_decision(Fd, SP, gold, tr, cls, wt)
         for i in range(len(y)):
             if folds[i] == fo:
@@ -709,8 +718,14 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "..", "models", "tone"))
     ap.add_argument("--labels", default=os.path.join(HERE, "..", "..", "..", "shared", "labels",
                                                      "recent-news-train.tsv"))
-    ap.add_argument("--extra", default=os.path.join(HERE, "news-tone-extra.tsv"),
-                    help="the team's own extra tone labels (training only); '' for none")
+    ap.add_argument("--extra", default=",".join(os.path.join(HERE, f) for f in EXTRA_LABELS),
+                    help="the team's own extra tone labels (training only), comma-separated files; "
+                         "'' for none")
+    ap.add_argument("--news-fraction", type=float, default=1.0, metavar="F",
+                    help="--cv only: train the decision on a random share F of the news rows (a learning "
+                         "curve; every row is still scored)")
+    ap.add_argument("--seed", type=int, default=CLS["seed"],
+                    help="first seed of the decision's averaged runs (CV and model)")
     ap.add_argument("--cv", action="store_true", help="print 4-fold CV on non-reserved items only")
     ap.add_argument("--newsmtsc", type=float, default=0.0, metavar="W",
                     help="--cv only: add the NewsMTSC train sentences to the decision's training, weight W")
@@ -723,13 +738,17 @@ def main():
                     help="how the value's per-word terms are fitted (see train())")
     a = ap.parse_args()
     BUILD["word_min"], BUILD["stop_k"], BUILD["correction"] = a.word_min, a.stop_k, a.correction
+    CLS["seed"] = a.seed
+    if a.news_fraction < 1.0 and not a.cv:
+        raise SystemExit("build_model.py: --news-fraction is for --cv only")
     data = os.path.normpath(a.data)
     if not os.path.isdir(data):
         die_absent(data)
     prm = dict(DEFAULT_PARAMS)
     tab, src = build_table(data, a.out, BUILD)
     nyt = read_nyt(data)
-    news, extra = read_news(data, a.labels, a.extra) if BUILD["use_news"] else ([], [])
+    extra_files = [f for f in a.extra.split(",") if f]
+    news, extra = read_news(data, a.labels, extra_files) if BUILD["use_news"] else ([], [])
     rows = nyt + news + extra
     BUILD["stop"] = stop_words(rows, BUILD["stop_k"])
     cv, (X, D, y) = cross_validate(nyt, news, tab, prm, BUILD, extra)
@@ -756,7 +775,13 @@ def main():
                                           titled + [False] * len(mt), scored + [False] * len(mt), prm, CLS, wt)
             print("with %d NewsMTSC sentences at weight %g:" % (len(mt), a.newsmtsc))
         else:
-            dcv = cross_validate_decision(S, D, y, folds, titled, scored, prm, CLS)
+            keep = None
+            if a.news_fraction < 1.0:
+                rnd = random.Random(1000)
+                keep = {i for i in range(len(y)) if not titled[i] or rnd.random() < a.news_fraction}
+                print("decision trained on %d of the %d news rows (--news-fraction %g)"
+                      % (sum(1 for i in keep if titled[i]), sum(titled), a.news_fraction))
+            dcv = cross_validate_decision(S, D, y, folds, titled, scored, prm, CLS, keep=keep)
         print("4-fold CV of the 3-class decision: NYT non-reserved macro-F1 %.4f (with class offsets %+.1f %+.1f: "
               "%.4f); news non-reserved macro-F1 %.4f (with offsets %+.1f %+.1f: %.4f)"
               % (dcv["nyt"], dcv["nyt_off"][0], dcv["nyt_off"][1], dcv["nyt_tuned"], dcv["news"],

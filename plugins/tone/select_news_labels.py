@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""select_news_labels.py - select the non-reserved recent-news items of news-tone-extra2.tsv for tone labelling.
+
+Stdlib only. Reads ../shared/data/recent-news/rumca-rss-2022-2023.jsonl (not part of this
+repository; exits with status 2 when it is absent) and only its NON-reserved lines (0-based line
+index % 4 != 0) that no other label file holds (../shared/labels/recent-news-train.tsv,
+news-tone-extra.tsv, news-tone-trial3.tsv). It mirrors the make-up of the held-out evaluation set
+(tests/bench/labels/README.md), with the same patterns (imported from select_eval.py):
+  every remaining missile/air-defence match, every remaining defence-spending match (none are
+  left: the silver labels took them all), 500 Middle-East matches, and random others up to 1,500,
+drawn with random.Random(20261128) in that order, then shuffled into labelling order.
+It only selects and displays items; the labels were decided by reading against taxonomy.md.
+
+Usage: select_news_labels.py [--ids]     (--ids: "line_index TAB group" only)
+"""
+import json
+import os
+import random
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(TOP, "tests", "bench", "labels"))
+from select_eval import DEFENCE_SPENDING, MIDDLE_EAST, MISSILE_DEFENCE  # noqa: E402
+
+DATA = os.environ.get("NEWSTAG_SHARED_DATA", os.path.join(os.path.dirname(TOP), "shared", "data"))
+LABELS = os.path.join(os.path.dirname(DATA), "labels", "recent-news-train.tsv")
+SEED = 20261128
+TOTAL = 1500
+MIDDLE_EAST_CAP = 500
+
+
+def labelled(path):
+    with open(path, encoding="utf-8") as f:
+        return {int(l.split("\t", 1)[0]) for l in f if l.strip() and not l.startswith("#")}
+
+
+def select(objs, taken):
+    """[(line index, group)] in labelling order."""
+    pool = [i for i in range(len(objs)) if i % 4 != 0 and i not in taken]
+    text = {i: (objs[i].get("title") or "") + " " + (objs[i].get("text") or "") for i in pool}
+    g1 = [i for i in pool if MISSILE_DEFENCE.search(text[i])]
+    g2 = [i for i in pool if i not in set(g1) and DEFENCE_SPENDING.search(text[i])]
+    seen = set(g1) | set(g2)
+    g3 = [i for i in pool if i not in seen and MIDDLE_EAST.search(text[i])]
+    rnd = random.Random(SEED)
+    s3 = rnd.sample(g3, min(MIDDLE_EAST_CAP, len(g3)))
+    seen |= set(s3)
+    rest = [i for i in pool if i not in seen]
+    s4 = rnd.sample(rest, TOTAL - len(g1) - len(g2) - len(s3))
+    group = {}
+    for name, ids in (("missile-defence", g1), ("defence-spending", g2), ("middle-east", s3), ("random", s4)):
+        group.update((i, name) for i in ids)
+    order = g1 + g2 + s3 + s4
+    rnd.shuffle(order)
+    return [(i, group[i]) for i in order]
+
+
+def main():
+    src = os.path.join(DATA, "recent-news", "rumca-rss-2022-2023.jsonl")
+    for p in (src, LABELS):
+        if not os.path.exists(p):
+            sys.stderr.write("select_news_labels.py: %s is absent (../shared is not part of this repository)\n" % p)
+            sys.exit(2)
+    with open(src, encoding="utf-8") as f:
+        objs = [json.loads(l) for l in f if l.strip()]
+    taken = labelled(LABELS)
+    for name in ("news-tone-extra.tsv", "news-tone-trial3.tsv"):
+        taken |= labelled(os.path.join(HERE, name))
+    ids_only = "--ids" in sys.argv[1:]
+    for i, g in select(objs, taken):
+        if ids_only:
+            print("%d\t%s" % (i, g))
+        else:
+            o = objs[i]
+            print("%d\t%s\n\tTITLE: %s\n\tTEXT: %s\n" % (i, g, (o.get("title") or "").strip(),
+                                                      (o.get("text") or "").replace("\n", " ").strip()))
+
+
+if __name__ == "__main__":
+    main()
