@@ -14,5 +14,5 @@ tests_check_region_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_region_LDADD = core/libnewstag.la $(CHECK_LIBS) $(CJSON_LIBS) $(LIBM)
 
 EXTRA_DIST += plugins/region/README.md plugins/region/build_gazetteer.py plugins/region/curated.tsv \
-	tests/bench/region_eval.py tests/bench/region_speed.py tests/bench/region_speed.c \
+	tests/bench/region_eval.py tests/bench/region_speed.py tests/bench/region_speed.c tests/bench/region_stages.py \
 	tests/bench/region_ab.c tests/bench/region_ab.sh tests/bench/reuters_places.py
