@@ -33,6 +33,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import embed  # noqa: E402
 import svr_fit  # noqa: E402
 import tonelib  # noqa: E402
 
@@ -590,15 +591,16 @@ def average_models(runs):
     return wd, ws
 
 
-def fit_decision(Fd, SP, gold, idx, cls, wt=None):
+def fit_decision(Fd, SP, gold, idx, cls, wt=None, Fd2=None):
     """The two decision models trained on rows idx: dense only, and dense + per-word terms; each
-    the average of cls["avg"] runs with seeds seed, seed + 1, ...; wt: optional row weights."""
+    the average of cls["avg"] runs with seeds seed, seed + 1, ...; wt: optional row weights;
+    Fd2: other dense inputs for the second model (default Fd)."""
     nosp = [{} for _ in SP]
     seeds = [cls["seed"] + a for a in range(cls["avg"])]
     m1 = average_models([lr_train(Fd, nosp, gold, idx, cls["lam_dense"], 0.0, cls["epochs_dense"],
                                   cls["lr_dense"], sd, wt) for sd in seeds])
-    m2 = average_models([lr_train(Fd, SP, gold, idx, cls["lam_dense"], cls["lam_words"], cls["epochs"],
-                                  cls["lr"], sd, wt) for sd in seeds])
+    m2 = average_models([lr_train(Fd if Fd2 is None else Fd2, SP, gold, idx, cls["lam_dense"], cls["lam_words"],
+                                  cls["epochs"], cls["lr"], sd, wt) for sd in seeds])
     return to_reference(*m1, cls["prune"]), to_reference(*m2, cls["prune"])
 
 
@@ -633,21 +635,26 @@ def decision_inputs(S, titled, prm, D):
     return Fd, [{w: x for w, x in d.items() if df[w] >= minc and w not in stop} for d in D]
 
 
-def cross_validate_decision(S, D, y, folds, titled, scored, prm, cls, wt=None, keep=None):
+def cross_validate_decision(S, D, y, folds, titled, scored, prm, cls, wt=None, keep=None, vec=None):
     """4-fold out-of-fold classes: untitled rows by the dense model, titled rows by the one with
     word terms. Macro-F1 on the scored rows of each kind (NYT snippets / recent-news-train), with
     argmax and with the class offsets (added to the negative and positive scores) that maximise
     it on these out-of-fold scores. keep: when given, only these rows are trained on (all rows
-    are still scored)."""
+    are still scored). vec: (word vectors, dimension, scale) of embed.py: each row's document
+    vector times scale becomes extra dense inputs of the model with word terms."""
     Fd, SP = decision_inputs(S, titled, prm, D)
+    Fd2 = Fd
+    if vec is not None:
+        wv, dim, scale = vec
+        Fd2 = [f[:-1] + [scale * a for a in embed.doc_vector(sp, wv, dim)] + [f[-1]] for f, sp in zip(Fd, SP)]
     gold = [gold_cls(v) + 1 for v in y]
     z = [(0.0, 0.0, 0.0)] * len(y)
     for fo in (1, 2, 3, 4):
         tr = [i for i in range(len(y)) if folds[i] != fo and (keep is None or i in keep)]
-        m1, m2 = fit_decision(Fd, SP, gold, tr, cls, wt)
+        m1, m2 = fit_decision(Fd, SP, gold, tr, cls, wt, Fd2)
         for i in range(len(y)):
             if folds[i] == fo:
-                z[i] = decide(m2, Fd[i], SP[i])[1] if titled[i] else decide(m1, Fd[i], {})[1]
+                z[i] = decide(m2, Fd2[i], SP[i])[1] if titled[i] else decide(m1, Fd[i], {})[1]
     out = {}
     grid = [x / 10.0 for x in range(-10, 11)]
     for name, t in (("nyt", False), ("news", True)):
@@ -736,6 +743,11 @@ def main():
     ap.add_argument("--news-fraction", type=float, default=1.0, metavar="F",
                     help="--cv only: train the decision on a random share F of the news rows (a learning "
                          "curve; every row is still scored)")
+    ap.add_argument("--embed", type=int, default=0, metavar="DIM",
+                    help="--cv only: word vectors of DIM dimensions (embed.py, several minutes) as extra "
+                         "inputs of the titled decision")
+    ap.add_argument("--embed-scale", type=float, default=2.0, metavar="S",
+                    help="--cv only: the scale of those inputs")
     ap.add_argument("--seed", type=int, default=CLS["seed"],
                     help="first seed of the decision's averaged runs (CV and model)")
     ap.add_argument("--cv", action="store_true", help="print 4-fold CV on non-reserved items only")
@@ -751,8 +763,8 @@ def main():
     a = ap.parse_args()
     BUILD["word_min"], BUILD["stop_k"], BUILD["correction"] = a.word_min, a.stop_k, a.correction
     CLS["seed"] = a.seed
-    if a.news_fraction < 1.0 and not a.cv:
-        raise SystemExit("build_model.py: --news-fraction is for --cv only")
+    if (a.news_fraction < 1.0 or a.embed) and not a.cv:
+        raise SystemExit("build_model.py: --news-fraction and --embed are for --cv only")
     data = os.path.normpath(a.data)
     if not os.path.isdir(data):
         die_absent(data)
@@ -793,7 +805,12 @@ def main():
                 keep = {i for i in range(len(y)) if not titled[i] or rnd.random() < a.news_fraction}
                 print("decision trained on %d of the %d news rows (--news-fraction %g)"
                       % (sum(1 for i in keep if titled[i]), sum(titled), a.news_fraction))
-            dcv = cross_validate_decision(S, D, y, folds, titled, scored, prm, CLS, keep=keep)
+            vec = None
+            if a.embed:
+                vec = (embed.vectors(data, a.embed), a.embed, a.embed_scale)
+                print("word vectors: %d words, %d dimensions, scale %g" % (len(vec[0]), a.embed, a.embed_scale),
+                      flush=True)
+            dcv = cross_validate_decision(S, D, y, folds, titled, scored, prm, CLS, keep=keep, vec=vec)
         print("4-fold CV of the 3-class decision: NYT non-reserved macro-F1 %.4f (with class offsets %+.1f %+.1f: "
               "%.4f); news non-reserved macro-F1 %.4f (with offsets %+.1f %+.1f: %.4f)"
               % (dcv["nyt"], dcv["nyt_off"][0], dcv["nyt_off"][1], dcv["nyt_tuned"], dcv["news"],

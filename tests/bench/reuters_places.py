@@ -77,6 +77,24 @@ def data_dir():
                         "reuters21578")
 
 
+def split_texts(split, path=None):
+    """Yield (title, body) of every document of `split` (with or without PLACES), the body's
+    whitespace collapsed: unlabelled text (plugins/tone/embed.py)."""
+    path = path or data_dir()
+    files = sorted(glob.glob(os.path.join(path, "reut2-*.sgm.gz")))
+    if not files:
+        raise SystemExit("reuters_places: no reut2-*.sgm.gz under %s (../shared/data is absent; "
+                         "set NEWSTAG_SHARED_DATA)" % path)
+    for f in files:
+        with gzip.open(f, "rt", encoding="latin-1") as fh:
+            data = fh.read()
+        for m in DOC_RE.finditer(data):
+            if 'LEWISSPLIT="%s"' % split not in m.group(1):
+                continue
+            text = _field("TEXT", m.group(2))
+            yield _clean(_field("TITLE", text)), " ".join(_clean(_field("BODY", text)).split())
+
+
 def docs(split="TEST", path=None):
     """Yield {id, title, text, countries} for docs of `split` with >= 1 PLACES label."""
     path = path or data_dir()
