@@ -9,23 +9,15 @@ Usage: python3 tests/bench/label_agreement.py REFERENCE.tsv OTHER.tsv
 e.g.   python3 tests/bench/label_agreement.py ../shared/labels/recent-news-train.tsv plugins/tone/news-tone-agreement.tsv
 """
 import collections
+import os
 import sys
 
-CLASSES = ("negative", "neutral", "positive")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tone_eval import CLASSES, read_labels  # noqa: E402
 
 
 def read(path):
-    out = {}
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if line.startswith("#") or not line.strip():
-                continue
-            parts = line.rstrip("\n").split("\t")
-            tone = parts[-1].strip()
-            if tone not in CLASSES:
-                raise SystemExit("%s:%d: bad tone %r" % (path, n, tone))
-            out[int(parts[0])] = tone
-    return out
+    return dict(read_labels(path, 1))
 
 
 def main():

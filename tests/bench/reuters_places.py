@@ -77,10 +77,8 @@ def data_dir():
                         "reuters21578")
 
 
-def split_texts(split, path=None):
-    """Yield (title, body) of every document of `split` (with or without PLACES), the body's
-    whitespace collapsed: unlabelled text (plugins/tone/embed.py)."""
-    path = path or data_dir()
+def _split_docs(split, path):
+    """Yield (attrs, body) of every document of `split` in the reut2-*.sgm.gz files under path."""
     files = sorted(glob.glob(os.path.join(path, "reut2-*.sgm.gz")))
     if not files:
         raise SystemExit("reuters_places: no reut2-*.sgm.gz under %s (../shared/data is absent; "
@@ -89,43 +87,38 @@ def split_texts(split, path=None):
         with gzip.open(f, "rt", encoding="latin-1") as fh:
             data = fh.read()
         for m in DOC_RE.finditer(data):
-            if 'LEWISSPLIT="%s"' % split not in m.group(1):
-                continue
-            text = _field("TEXT", m.group(2))
-            yield _clean(_field("TITLE", text)), " ".join(_clean(_field("BODY", text)).split())
+            if 'LEWISSPLIT="%s"' % split in m.group(1):
+                yield m.group(1), m.group(2)
+
+
+def split_texts(split, path=None):
+    """Yield (title, body) of every document of `split` (with or without PLACES), the body's
+    whitespace collapsed: unlabelled text (plugins/tone/embed.py)."""
+    for _, body in _split_docs(split, path or data_dir()):
+        text = _field("TEXT", body)
+        yield _clean(_field("TITLE", text)), " ".join(_clean(_field("BODY", text)).split())
 
 
 def docs(split="TEST", path=None):
     """Yield {id, title, text, countries} for docs of `split` with >= 1 PLACES label."""
-    path = path or data_dir()
-    files = sorted(glob.glob(os.path.join(path, "reut2-*.sgm.gz")))
-    if not files:
-        raise SystemExit("reuters_places: no reut2-*.sgm.gz under %s (../shared/data is absent; "
-                         "set NEWSTAG_SHARED_DATA)" % path)
-    for f in files:
-        with gzip.open(f, "rt", encoding="latin-1") as fh:
-            data = fh.read()
-        for m in DOC_RE.finditer(data):
-            attrs, body = m.group(1), m.group(2)
-            if 'LEWISSPLIT="%s"' % split not in attrs:
-                continue
-            places = re.findall(r"<D>(.*?)</D>", _field("PLACES", body))
-            if not places:
-                continue
-            codes = sorted({PLACES[p] for p in places if p in PLACES})
-            unknown = [p for p in places if p not in PLACES]
-            if unknown:
-                raise SystemExit("reuters_places: unmapped PLACES code(s) %s" % unknown)
-            newid = re.search(r'NEWID="(\d+)"', attrs).group(1)
-            text = _field("TEXT", body)
-            title = _clean(_field("TITLE", text))
-            dateline = _clean(_field("DATELINE", text)).strip()
-            b = _field("BODY", text)
-            if not b:
-                b = re.sub(r"<[^>]+>", " ", text)
-            b = _clean(b)
-            # re-wrap the fixed-width lines into paragraphs (indented lines start paragraphs)
-            paras = re.split(r"\n\s{2,}|\n\s*\n", b)
-            b = "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
-            full = (dateline + " " + b).strip() if dateline else b
-            yield {"id": "reuters-" + newid, "title": title, "text": full, "countries": codes}
+    for attrs, body in _split_docs(split, path or data_dir()):
+        places = re.findall(r"<D>(.*?)</D>", _field("PLACES", body))
+        if not places:
+            continue
+        codes = sorted({PLACES[p] for p in places if p in PLACES})
+        unknown = [p for p in places if p not in PLACES]
+        if unknown:
+            raise SystemExit("reuters_places: unmapped PLACES code(s) %s" % unknown)
+        newid = re.search(r'NEWID="(\d+)"', attrs).group(1)
+        text = _field("TEXT", body)
+        title = _clean(_field("TITLE", text))
+        dateline = _clean(_field("DATELINE", text)).strip()
+        b = _field("BODY", text)
+        if not b:
+            b = re.sub(r"<[^>]+>", " ", text)
+        b = _clean(b)
+        # re-wrap the fixed-width lines into paragraphs (indented lines start paragraphs)
+        paras = re.split(r"\n\s{2,}|\n\s*\n", b)
+        b = "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
+        full = (dateline + " " + b).strip() if dateline else b
+        yield {"id": "reuters-" + newid, "title": title, "text": full, "countries": codes}
