@@ -32,7 +32,9 @@
 #define RG_MAX_REGION_EVIDENCE 16 /* evidence spans per region label */
 #define RG_MAX_MENTIONS 1024  /* mentions counted per article (the rest are ignored) */
 #define RG_CAND_BLOCK 1024    /* tokens whose match candidates are listed at a time */
-#define RG_SCAN_MENTIONS 32   /* up to this many mentions, the labels scan them for evidence */
+#define RG_SCAN_MENTIONS 32   /* up to this many mentions, each label's are a bit set (uint32_t) */
+_Static_assert(RG_SCAN_MENTIONS <= 32 && RG_SCAN_MENTIONS % 4 == 0,
+               "rg_emit_bits() needs 32-bit sets and whole groups of four");
 
 /* Kinds of phrase, strongest first. */
 enum rg_kind {
@@ -93,6 +95,25 @@ struct rg_map {
 	size_t mask;
 };
 
+/* The read-only copy of an rg_map that classify() probes: a perfect hash ("hash and
+ * displace", as the tone plugin's scorer table), built at open by rg_freeze(). The product
+ * p = h * mul gives a key's group (bits 40 and up) and its base slot (bits 16 and up); the
+ * group's displacement disp[g] is XORed into the base slot, chosen so that the keys of each
+ * group land on distinct free slots. A lookup is one multiplication, one read of the small
+ * displacement array and one 16-byte slot compared without a branch, hit or miss. An empty
+ * slot holds key 0 and value -1 (an absent key 0 that lands there still reads -1). */
+struct rg_pslot {
+	uint64_t key;
+	int32_t val;
+	int32_t pad_;
+};
+struct rg_phash {
+	struct rg_pslot *slots;  /* pmask + 1 slots */
+	uint16_t *disp;          /* gmask + 1 group displacements */
+	uint64_t mul;            /* the product's odd multiplier */
+	uint64_t pmask, gmask;   /* slots - 1 (at most 2^24), groups - 1 */
+};
+
 /* Context word sets. */
 enum rg_wordset {
 	RG_WS_HONORIFIC = 0, RG_WS_QUALIFIER, RG_WS_LOCATIVE, RG_WS_INSTITUTION, RG_WS_DETERMINER,
@@ -131,8 +152,9 @@ struct rg_state {
 	char regions[RG_MAX_REGIONS][32];
 	size_t nregions;
 	struct rg_map words;          /* context word -> bit set of its rg_wordset sets */
-	uint64_t wordfilter[64];      /* 4096-bit filter of the context words (no false negatives) */
 	struct rg_map trailer_words;  /* first words of trailer marker lines */
+	/* the tables above as classify() probes them (rg_freeze(); the rg_maps are freed then) */
+	struct rg_phash pfirst, ppairs, pcuewords, pwords, ptrailer;
 	double min_score;
 	double region_min_score;
 	double country_skip;          /* a country mass below this cannot reach min_score */
@@ -272,6 +294,158 @@ static int32_t rg_map_get(const struct rg_map *m, uint64_t h)
 	return m->vals[rg_map_find(m, h)];
 }
 
+/* Value of key h in m, or -1: no branch (see struct rg_phash). */
+static inline int32_t rg_ph_get(const struct rg_phash *m, uint64_t h)
+{
+	uint64_t p = h * m->mul;
+	const struct rg_pslot *s = &m->slots[((p >> 16) & m->pmask) ^ m->disp[(p >> 40) & m->gmask]];
+	return s->key == h ? s->val : -1;
+}
+
+static void rg_phash_free(struct rg_phash *ph)
+{
+	free(ph->slots);
+	free(ph->disp);
+	ph->slots = NULL;
+	ph->disp = NULL;
+}
+
+/* Build ph, the perfect hash of the keys of m (vals != -1) and their values: at least 8 slots
+ * per 7 keys and one displacement per 2 slots (two keys with the same group and base slot
+ * cannot be separated, and more groups make that rarer), larger only if none of the
+ * multipliers or displacements fits (as tone_freeze() in plugins/tone/tone.c). NT_OK, or
+ * NT_ENOMEM (also over 2^24 slots). */
+static int rg_freeze(const struct rg_map *m, struct rg_phash *ph)
+{
+	static const uint64_t muls[] = {
+		0x9E3779B97F4A7C15ULL, 0xD6E8FEB86659FD93ULL, 0xA0761D6478BD642FULL, 0xE7037ED1A0B428DBULL,
+		0x8EBC6AF09C88C6E3ULL, 0x589965CC75374CC3ULL, 0x1D8E4E27C47D124FULL, 0xBF58476D1CE4E5B9ULL,
+		0x94D049BB133111EBULL, 0xFF51AFD7ED558CCDULL, 0xC4CEB9FE1A85EC53ULL, 0x87C37B91114253D5ULL,
+	};
+	size_t n = 0, nslot = 16, ngrp, g, i;
+	uint32_t *idx = NULL, *order, *base, *gstart, *gcount, *slotkey = NULL;
+	uint64_t *freeb = NULL;
+	int rc = NT_ENOMEM, ok = 0;
+	rg_phash_free(ph);
+	if (m->keys != NULL)
+		for (i = 0; i <= m->mask; i++)
+			n += m->vals[i] != -1;
+	while (nslot * 7 < n * 8)
+		nslot *= 2;
+	/* per key: its slot in m, its place in group order and its base slot */
+	idx = malloc((3 * n + 1) * sizeof *idx);
+	if (idx == NULL)
+		return NT_ENOMEM;
+	order = idx + n;
+	base = order + n;
+	n = 0;
+	if (m->keys != NULL)
+		for (i = 0; i <= m->mask; i++)
+			if (m->vals[i] != -1)
+				idx[n++] = (uint32_t)i;
+	for (; !ok; nslot *= 2) {
+		if (nslot > ((size_t)1 << 24))
+			goto out;
+		ngrp = nslot / 2;
+		free(ph->slots);
+		free(ph->disp);
+		free(freeb);
+		ph->slots = malloc(nslot * sizeof *ph->slots);
+		ph->disp = calloc(ngrp, sizeof *ph->disp);
+		/* the free-slot bitmap, then group starts and counts, slot owners */
+		freeb = calloc(nslot / 64 + 1 + (2 * ngrp + 1 + nslot + 1) / 2 + 1, sizeof *freeb);
+		if (ph->slots == NULL || ph->disp == NULL || freeb == NULL)
+			goto out;
+		gstart = (uint32_t *)(void *)(freeb + nslot / 64 + 1);
+		gcount = gstart + ngrp + 1;
+		slotkey = gcount + ngrp;
+		ph->pmask = nslot - 1;
+		ph->gmask = ngrp - 1;
+		for (size_t mi = 0; !ok && mi < sizeof muls / sizeof muls[0]; mi++) {
+			size_t maxsz = 0;
+			ph->mul = muls[mi];
+			memset(ph->disp, 0, ngrp * sizeof *ph->disp);
+			memset(gcount, 0, ngrp * sizeof *gcount);
+			memset(slotkey, 0xFF, nslot * sizeof *slotkey);
+			/* keys by group (counting sort), with their base slots */
+			for (i = 0; i < n; i++)
+				gcount[(m->keys[idx[i]] * ph->mul >> 40) & ph->gmask]++;
+			gstart[0] = 0;
+			for (g = 0; g < ngrp; g++) {
+				gstart[g + 1] = gstart[g] + gcount[g];
+				maxsz = gcount[g] > maxsz ? gcount[g] : maxsz;
+			}
+			memset(gcount, 0, ngrp * sizeof *gcount);
+			for (i = 0; i < n; i++) {
+				uint64_t pr = m->keys[idx[i]] * ph->mul;
+				g = (pr >> 40) & ph->gmask;
+				order[gstart[g] + gcount[g]] = idx[i];
+				base[gstart[g] + gcount[g]++] = (uint32_t)((pr >> 16) & ph->pmask);
+			}
+			/* two keys with the same group and base slot cannot be separated: next multiplier */
+			ok = 1;
+			for (g = 0; ok && g < ngrp; g++)
+				for (uint32_t a = gstart[g]; ok && a < gstart[g + 1]; a++)
+					for (uint32_t c = gstart[g]; c < a; c++)
+						if (base[a] == base[c])
+							ok = 0;
+			/* place the groups, largest first. Each candidate displacement puts the group's
+			 * first key on a free slot (a bitmap, 1 = free), and d = base ^ that slot stays
+			 * inside the key's block of 65,536 slots (d is 16 bits) */
+			memset(freeb, 0xFF, (nslot + 63) / 64 * sizeof *freeb);
+			if (nslot < 64)
+				freeb[0] = ((uint64_t)1 << nslot) - 1;
+			size_t span = nslot < 65536 ? nslot : 65536, words = (span + 63) / 64;
+			for (size_t sz = maxsz; ok && sz > 0; sz--) {
+				for (g = 0; ok && g < ngrp; g++) {
+					uint32_t a, b0, d = 0;
+					int found = 0;
+					if (gcount[g] != sz)
+						continue;
+					b0 = base[gstart[g]];
+					size_t blk = b0 & ~(size_t)(span - 1), w0 = (b0 & (span - 1)) / 64;
+					for (size_t step = 0; !found && step < words; step++) {
+						size_t w = blk / 64 + (w0 + step) % words;
+						for (uint64_t bits = freeb[w]; !found && bits; bits &= bits - 1) {
+							d = b0 ^ (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+							for (a = gstart[g] + 1; a < gstart[g + 1]; a++) {
+								uint32_t sl = base[a] ^ d;
+								if (!(freeb[sl / 64] >> (sl % 64) & 1))
+									break;
+							}
+							found = a == gstart[g + 1];
+						}
+					}
+					if (!found) {
+						ok = 0;
+						break;
+					}
+					for (a = gstart[g]; a < gstart[g + 1]; a++) {
+						uint32_t sl = base[a] ^ d;
+						slotkey[sl] = order[a];
+						freeb[sl / 64] &= ~((uint64_t)1 << (sl % 64));
+					}
+					ph->disp[g] = (uint16_t)d;
+				}
+			}
+		}
+		if (ok)
+			break;
+	}
+	for (i = 0; i < nslot; i++) {
+		ph->slots[i].key = slotkey[i] == UINT32_MAX ? 0 : m->keys[slotkey[i]];
+		ph->slots[i].val = slotkey[i] == UINT32_MAX ? -1 : m->vals[slotkey[i]];
+		ph->slots[i].pad_ = 0;
+	}
+	rc = NT_OK;
+out:
+	free(idx);
+	free(freeb);
+	if (rc != NT_OK)
+		rg_phash_free(ph);
+	return rc;
+}
+
 static int rg_wordset_build(struct rg_state *st, struct rg_map *m, const char *const *words)
 {
 	size_t n = 0;
@@ -299,7 +473,7 @@ static int rg_wordsets_build(struct rg_state *st)
 	for (size_t w = 0; w < RG_NWORDSETS; w++)
 		for (size_t i = 0; sets[w][i] != NULL; i++)
 			n++;
-	if (rg_map_init(&st->words, n, 0) != NT_OK) /* behind a filter: few misses reach it */
+	if (rg_map_init(&st->words, n, 0) != NT_OK) /* (the loading table; see rg_freeze()) */
 		return NT_ENOMEM;
 	for (size_t w = 0; w < RG_NWORDSETS; w++)
 		for (size_t i = 0; sets[w][i] != NULL; i++) {
@@ -307,17 +481,15 @@ static int rg_wordsets_build(struct rg_state *st)
 			size_t s = rg_map_find(&st->words, h);
 			st->words.keys[s] = h;
 			st->words.vals[s] = (st->words.vals[s] < 0 ? 0 : st->words.vals[s]) | (1 << w);
-			st->wordfilter[(h >> 40) & 63] |= (uint64_t)1 << ((h >> 46) & 63);
 		}
 	return NT_OK;
 }
 
-/* The word sets holding word hash h, as bits (1 << ws); 0 for most words, without a probe. */
+/* The word sets holding word hash h, as bits (1 << ws); 0 for most words. One probe of the
+ * perfect hash, no branch (a filter in front of it cost a mispredicted branch per few words). */
 static unsigned rg_wordmask(const struct rg_state *st, uint64_t h)
 {
-	if (((st->wordfilter[(h >> 40) & 63] >> ((h >> 46) & 63)) & 1u) == 0)
-		return 0;
-	int32_t v = st->words.vals[rg_map_find(&st->words, h)];
+	int32_t v = rg_ph_get(&st->pwords, h);
 	return v < 0 ? 0u : (unsigned)v;
 }
 
@@ -586,7 +758,7 @@ static void rg_bloom_add(uint64_t *bloom, uint64_t h)
  * are answered without a probe.) */
 static int rg_is_firstword(const struct rg_state *st, uint64_t h)
 {
-	return rg_bloom_bit(st->bloom, h) != 0 && rg_map_get(&st->first, h) >= 0;
+	return rg_bloom_bit(st->bloom, h) != 0 && rg_ph_get(&st->pfirst, h) >= 0;
 }
 
 /* Find the entry whose tokens are exactly h[0..n). */
@@ -1158,8 +1330,6 @@ static uint32_t rg_trailer_fallback(const struct rg_state *st, const struct nt_d
 {
 	size_t n = doc->ntokens;
 	size_t lo = 0, hi = doc->nsentences;
-	if (st->trailer_words.keys == NULL)
-		return (uint32_t)n;
 	/* the sentences in the first half are skipped below: they come first (sentences are in
 	 * token order), so start at the first one in the second half */
 	while (lo < hi) {
@@ -1175,7 +1345,7 @@ static uint32_t rg_trailer_fallback(const struct rg_state *st, const struct nt_d
 		if (se->src != NT_SRC_TEXT || f * 2 < n || se->ntokens == 0 || se->ntokens > 6 ||
 		    doc->tokens[f].zone == NT_ZONE_TRAILER)
 			continue;
-		if (rg_map_get(&st->trailer_words, doc->tokens[f].hash) < 0)
+		if (rg_ph_get(&st->ptrailer, doc->tokens[f].hash) < 0)
 			continue;
 		for (size_t i = f; i < f + se->ntokens && i < n; i++)
 			if (doc->tokens[i].flags & NT_TOK_WORD)
@@ -1242,6 +1412,59 @@ static int rg_emit(const struct nt_host *host, struct nt_sink *sink, const struc
 		sp[n].src = a->src;
 		sp[n].pad_ = 0;
 		sp[n].weight = m->weight;
+	}
+	int li = host->emit_known(sink, id, score, sp, n);
+	if (li < 0)
+		rg_err(err, li, "cannot emit a label");
+	return li;
+}
+
+/* The number of bits set in x (__builtin_popcount() is a library call without -mpopcnt). */
+static inline size_t rg_popcount32(uint32_t x)
+{
+	x = x - ((x >> 1) & 0x55555555u);
+	x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+	x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+	return (size_t)((x * 0x01010101u) >> 24);
+}
+
+/* The evidence span of mention m. */
+static inline void rg_span(const struct nt_doc *doc, const struct rg_mention *m, struct nt_span *sp)
+{
+	const struct nt_token *a = &doc->tokens[m->first], *b = &doc->tokens[m->last];
+	sp->start = a->start;
+	sp->end = b->end;
+	sp->src = a->src;
+	sp->pad_ = 0;
+	sp->weight = m->weight;
+}
+
+/* rg_emit() for a short list of mentions (at most RG_SCAN_MENTIONS): the mentions ms[k] of
+ * bit set `bits` (bit k), in text order, at most max of them. The spans are filled four at a
+ * time with no branch per span: past the last mention, ms[0]'s span fills the rest of the
+ * four, which is not passed on. */
+static int rg_emit_bits(const struct nt_host *host, struct nt_sink *sink, const struct nt_doc *doc,
+                        size_t id, double score, const struct rg_mention *ms, uint32_t bits,
+                        size_t max, struct nt_error *err)
+{
+	struct nt_span sp[RG_SCAN_MENTIONS];
+	size_t n = rg_popcount32(bits);
+	uint64_t b = bits, none = (uint64_t)1 << RG_SCAN_MENTIONS; /* ctz when b is empty */
+	if (n > max)
+		n = max;
+	for (size_t x = 0; x < n; x += 4) {
+		size_t k0 = (size_t)__builtin_ctzll(b | none) % RG_SCAN_MENTIONS;
+		b &= b - 1;
+		size_t k1 = (size_t)__builtin_ctzll(b | none) % RG_SCAN_MENTIONS;
+		b &= b - 1;
+		size_t k2 = (size_t)__builtin_ctzll(b | none) % RG_SCAN_MENTIONS;
+		b &= b - 1;
+		size_t k3 = (size_t)__builtin_ctzll(b | none) % RG_SCAN_MENTIONS;
+		b &= b - 1;
+		rg_span(doc, &ms[k0], &sp[x]);
+		rg_span(doc, &ms[k1], &sp[x + 1]);
+		rg_span(doc, &ms[k2], &sp[x + 2]);
+		rg_span(doc, &ms[k3], &sp[x + 3]);
 	}
 	int li = host->emit_known(sink, id, score, sp, n);
 	if (li < 0)
@@ -1336,7 +1559,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		if (i < next)
 			continue;
 		const struct nt_token *t = &doc->tokens[i];
-		int32_t e = -1, fv = rg_map_get(&st->first, t->hash);
+		int32_t e = -1, fv = rg_ph_get(&st->pfirst, t->hash);
 		size_t last = i;
 		if (fv < 0)
 			continue;   /* passed the filter, but not the first word of a phrase */
@@ -1351,7 +1574,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 				uint64_t key = rg_pair_key(t->hash, doc->tokens[j].hash);
 				/* most pairs ("China said") stop at the filter */
 				if ((st->pairfilter[(key >> 49) & 511] >> ((key >> 43) & 63)) & 1u)
-					e = rg_map_get(&st->pairs, key);
+					e = rg_ph_get(&st->ppairs, key);
 				for (; e >= 0; e = st->entries[e].next)
 					if (st->toks[st->entries[e].tok_off] == t->hash &&
 					    rg_match_rest(st, doc, &st->entries[e], i, &last))
@@ -1441,7 +1664,7 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 				}
 				for (size_t w = 0; w < ncw; w++) {
 					size_t i = cand[w];
-					for (int32_t u = rg_map_get(&st->cuewords, doc->tokens[i].hash); u >= 0;
+					for (int32_t u = rg_ph_get(&st->pcuewords, doc->tokens[i].hash); u >= 0;
 					     u = st->cue_next_word[u])
 						cuehit[u] = 1;
 				}
@@ -1475,24 +1698,41 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 	}
 
 	/* pass 4: sum per country (only the countries mentioned, in order of first mention),
-	 * then regions; a short list of mentions is simply scanned, a long one bucketed */
+	 * then regions. A short list of mentions is summed without branches, each country's and
+	 * each region's mentions kept as a bit set (bit k: ms[k]); a long one is bucketed */
 	double maxmass = 0.0;
 	size_t npresent = 0;
 	const int scan = nm <= RG_SCAN_MENTIONS;
+	uint32_t cbits[RG_SCAN_MENTIONS + 1]; /* (scan) the mentions of country present[q] */
+	uint32_t rbits[RG_MAX_REGIONS + 1];   /* (scan) the mentions in region r (the last: none);
+	                                         only those of the regions in rseen are set */
+	uint64_t rseen = 0;
 	if (scan) {
+		uint8_t qof[RG_MAX_COUNTRIES];  /* country -> its q, 0xFF until it is mentioned */
+		memset(qof, 0xff, st->ncountries);
 		for (size_t k = 0; k < nm; k++) {
 			int c = ms[k].code;
-			size_t q = 0;
 			if (c < 0)
 				continue;
-			while (q < npresent && present[q] != c)
-				q++;
-			if (q == npresent) {
-				present[npresent] = (uint16_t)c;
-				mass[npresent] = 0.0;
-				npresent++;
-			}
+			/* the next country's slot, cleared ahead: a new country starts from 0.0 as a
+			 * separate start would (no branch on whether it is new) */
+			mass[npresent] = 0.0;
+			cbits[npresent] = 0;
+			size_t q = qof[c];
+			const size_t fresh = (size_t)0 - (size_t)(q == 0xFF); /* all ones when new */
+			q = (q & ~fresh) | (npresent & fresh);
+			qof[c] = (uint8_t)q;
+			present[q] = (uint16_t)c;
+			npresent -= fresh; /* + 1 when new */
 			mass[q] += ms[k].weight;
+			cbits[q] |= (uint32_t)1 << k;
+			/* the masses only grow (weights are positive): the largest running sum is
+			 * the largest final one */
+			maxmass = mass[q] > maxmass ? mass[q] : maxmass;
+			const size_t r = st->region_of[c] >= 0 ? (size_t)st->region_of[c] : RG_MAX_REGIONS;
+			const uint32_t keep = (uint32_t)0 - (uint32_t)((rseen >> r) & 1u);
+			rbits[r] = (rbits[r] & keep) | (uint32_t)1 << k;
+			rseen |= (uint64_t)1 << r;
 		}
 	} else {
 		memset(slot_of, 0xff, st->ncountries * sizeof *slot_of);
@@ -1508,9 +1748,9 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			}
 			mass[slot_of[c]] += ms[k].weight;
 		}
+		for (size_t q = 0; q < npresent; q++)
+			maxmass = mass[q] > maxmass ? mass[q] : maxmass;
 	}
-	for (size_t q = 0; q < npresent; q++)
-		maxmass = mass[q] > maxmass ? mass[q] : maxmass;
 	if (maxmass <= 0.0)
 		return NT_OK;
 	/* a long list: the mentions of each country, and of each region, in text order by a
@@ -1557,17 +1797,12 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		if (s < st->min_score)
 			continue;
 		if (scan) {
-			/* this country's mentions, listed without branches into byq[0, e1) */
-			e0 = e1 = 0;
-			for (size_t k = 0; k < nm; k++) {
-				byq[e1] = (uint16_t)k;
-				e1 += ms[k].code == c;
-			}
+			li = rg_emit_bits(host, sink, doc, (size_t)c, s, ms, cbits[q], RG_MAX_EVIDENCE, err);
 		} else {
 			e0 = qstart[q];
 			e1 = qstart[q + 1];
+			li = rg_emit(host, sink, doc, (size_t)c, s, ms, byq, e0, e1, RG_MAX_EVIDENCE, err);
 		}
-		li = rg_emit(host, sink, doc, (size_t)c, s, ms, byq, e0, e1, RG_MAX_EVIDENCE, err);
 		if (li < 0)
 			return li;
 		if (st->region_of[c] >= 0) {
@@ -1592,18 +1827,14 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 		if (s < st->region_min_score)
 			continue;
 		if (scan) {
-			e0 = e1 = 0;
-			for (size_t k = 0; k < nm; k++) {
-				int c = ms[k].code;
-				byr[e1] = (uint16_t)k;
-				e1 += c >= 0 && st->region_of[c] == (int16_t)r;
-			}
+			li = rg_emit_bits(host, sink, doc, st->ncountries + r, s, ms, rbits[r],
+			                  RG_MAX_REGION_EVIDENCE, err);
 		} else {
 			e0 = rstart[r];
 			e1 = rstart[r + 1];
+			li = rg_emit(host, sink, doc, st->ncountries + r, s, ms, byr, e0, e1,
+			             RG_MAX_REGION_EVIDENCE, err);
 		}
-		li = rg_emit(host, sink, doc, st->ncountries + r, s, ms, byr, e0, e1,
-		             RG_MAX_REGION_EVIDENCE, err);
 		if (li < 0)
 			return li;
 	}
@@ -1628,6 +1859,11 @@ static void rg_close(void *state)
 	rg_map_free(&st->cuewords);
 	rg_map_free(&st->words);
 	rg_map_free(&st->trailer_words);
+	rg_phash_free(&st->pfirst);
+	rg_phash_free(&st->ppairs);
+	rg_phash_free(&st->pcuewords);
+	rg_phash_free(&st->pwords);
+	rg_phash_free(&st->ptrailer);
 	free(st->gazetteer_path);
 	free(st->labels);
 	free(st->label_text);
@@ -1701,6 +1937,21 @@ static int rg_open(const struct nt_host *host, const void *config, const char *m
 	     rg_wordset_build(st, &st->trailer_words, rg_trailer_starts) != NT_OK)) {
 		rg_err(err, NT_ENOMEM, "out of memory");
 		rc = NT_ENOMEM;
+	}
+	if (rc == NT_OK &&
+	    (rg_freeze(&st->first, &st->pfirst) != NT_OK || rg_freeze(&st->pairs, &st->ppairs) != NT_OK ||
+	     rg_freeze(&st->cuewords, &st->pcuewords) != NT_OK || rg_freeze(&st->words, &st->pwords) != NT_OK ||
+	     rg_freeze(&st->trailer_words, &st->ptrailer) != NT_OK)) {
+		rg_err(err, NT_ENOMEM, "out of memory");
+		rc = NT_ENOMEM;
+	}
+	if (rc == NT_OK) {
+		/* (the loading tables are not probed after this) */
+		rg_map_free(&st->first);
+		rg_map_free(&st->pairs);
+		rg_map_free(&st->cuewords);
+		rg_map_free(&st->words);
+		rg_map_free(&st->trailer_words);
 	}
 	if (rc == NT_OK && rg_labels_build(st) != NT_OK) {
 		rg_err(err, NT_ENOMEM, "out of memory");
