@@ -193,6 +193,22 @@ def vectors(data, dim):
     return out
 
 
+def cached_vectors(data, dim, path=None):
+    """vectors(data, dim), kept in the JSON file path when given: read from it when it exists
+    and holds vectors of that dimension, else computed and written there."""
+    if path and os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            o = json.load(f)
+        if o.get("dim") == dim:
+            return o["vectors"]
+    out = vectors(data, dim)
+    if path:
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            json.dump({"dim": dim, "vectors": out}, f)
+        os.replace(path + ".tmp", path)
+    return out
+
+
 def doc_vector(sp, vec, dim):
     """sum over the words w of sp of sp[w] * vec[w]."""
     e = [0.0] * dim
