@@ -1730,8 +1730,9 @@ static int rg_classify(const void *state, const struct nt_doc *doc, struct nt_si
 			 * the largest final one */
 			maxmass = mass[q] > maxmass ? mass[q] : maxmass;
 			const size_t r = st->region_of[c] >= 0 ? (size_t)st->region_of[c] : RG_MAX_REGIONS;
-			const uint32_t keep = (uint32_t)0 - (uint32_t)((rseen >> r) & 1u);
-			rbits[r] = (rbits[r] & keep) | (uint32_t)1 << k;
+			/* (a region's first mention sets its bits: the others add to them) */
+			const uint32_t bit = (uint32_t)1 << k;
+			rbits[r] = ((rseen >> r) & 1u) ? rbits[r] | bit : bit;
 			rseen |= (uint64_t)1 << r;
 		}
 	} else {
