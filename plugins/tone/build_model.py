@@ -786,6 +786,9 @@ def main():
                          "out of fold as a third set, 'dev', and never trained on")
     ap.add_argument("--dev-train", action="store_true",
                     help="--cv only: train on the --dev rows too (each fold on the other three folds' rows)")
+    ap.add_argument("--dev-fraction", type=float, default=1.0, metavar="F",
+                    help="--cv --dev-train only: train on a random share F of the --dev rows (a learning "
+                         "curve; every --dev row is still scored)")
     ap.add_argument("--seed", type=int, default=CLS["seed"],
                     help="first seed of the decision's averaged runs (CV and model)")
     ap.add_argument("--cv", action="store_true", help="print 4-fold CV on non-reserved items only")
@@ -851,6 +854,12 @@ def main():
             keep = None
             if dev and not a.dev_train:
                 keep = set(range(len(rows) - len(dev)))
+            elif dev and a.dev_fraction < 1.0:
+                rnd = random.Random(1001)
+                keep = set(range(len(rows) - len(dev))) | {
+                    i for i in range(len(rows) - len(dev), len(rows)) if rnd.random() < a.dev_fraction}
+                print("decision trained on %d of the %d --dev rows (--dev-fraction %g)"
+                      % (len(keep) - (len(rows) - len(dev)), len(dev), a.dev_fraction))
             if a.news_fraction < 1.0:
                 rnd = random.Random(1000)
                 keep = {i for i in (keep if keep is not None else range(len(y)))
