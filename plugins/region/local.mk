@@ -1,6 +1,6 @@
 # plugins/region/local.mk - the region plugin (gazetteer matching), its shipped tables and tests
 pkglib_LTLIBRARIES += plugins/region/region.la
-plugins_region_region_la_SOURCES = plugins/region/region.c
+plugins_region_region_la_SOURCES = plugins/region/region.c plugins/common/phash.h
 plugins_region_region_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_region_region_la_LIBADD = $(LIBM)
 

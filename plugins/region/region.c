@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "newstag/plugin.h"
+#include "../common/phash.h"
 
 #define RG_VERSION "1.0.0"
 #define RG_MAX_TOK 8          /* most tokens in a phrase */
@@ -95,23 +96,19 @@ struct rg_map {
 	size_t mask;
 };
 
-/* The read-only copy of an rg_map that classify() probes: a perfect hash ("hash and
- * displace", as the tone plugin's scorer table), built at open by rg_freeze(). The product
- * p = h * mul gives a key's group (bits 40 and up) and its base slot (bits 16 and up); the
- * group's displacement disp[g] is XORed into the base slot, chosen so that the keys of each
- * group land on distinct free slots. A lookup is one multiplication, one read of the small
- * displacement array and one 16-byte slot compared without a branch, hit or miss. An empty
- * slot holds key 0 and value -1 (an absent key 0 that lands there still reads -1). */
+/* The read-only copy of an rg_map that classify() probes: a perfect hash (plugins/common/
+ * phash.h, as the tone plugin's scorer table), built at open by rg_freeze(). A lookup is one
+ * multiplication, one read of the small displacement array and one 16-byte slot compared
+ * without a branch, hit or miss. An empty slot holds key 0 and value -1 (an absent key 0 that
+ * lands there still reads -1). */
 struct rg_pslot {
 	uint64_t key;
 	int32_t val;
 	int32_t pad_;
 };
 struct rg_phash {
-	struct rg_pslot *slots;  /* pmask + 1 slots */
-	uint16_t *disp;          /* gmask + 1 group displacements */
-	uint64_t mul;            /* the product's odd multiplier */
-	uint64_t pmask, gmask;   /* slots - 1 (at most 2^24), groups - 1 */
+	struct rg_pslot *slots;  /* pl.pmask + 1 slots */
+	struct nt_phash pl;      /* the placement */
 };
 
 /* Context word sets. */
@@ -297,153 +294,59 @@ static int32_t rg_map_get(const struct rg_map *m, uint64_t h)
 /* Value of key h in m, or -1: no branch (see struct rg_phash). */
 static inline int32_t rg_ph_get(const struct rg_phash *m, uint64_t h)
 {
-	uint64_t p = h * m->mul;
-	const struct rg_pslot *s = &m->slots[((p >> 16) & m->pmask) ^ m->disp[(p >> 40) & m->gmask]];
+	const struct rg_pslot *s = &m->slots[nt_phash_slot(&m->pl, h)];
 	return s->key == h ? s->val : -1;
 }
 
 static void rg_phash_free(struct rg_phash *ph)
 {
 	free(ph->slots);
-	free(ph->disp);
 	ph->slots = NULL;
-	ph->disp = NULL;
+	nt_phash_free(&ph->pl);
 }
 
-/* Build ph, the perfect hash of the keys of m (vals != -1) and their values: at least 8 slots
- * per 7 keys and one displacement per 2 slots (two keys with the same group and base slot
- * cannot be separated, and more groups make that rarer), larger only if none of the
- * multipliers or displacements fits (as tone_freeze() in plugins/tone/tone.c). NT_OK, or
- * NT_ENOMEM (also over 2^24 slots). */
+/* Build ph, the perfect hash of the keys of m (vals != -1) and their values: at least 16
+ * slots, 8 per 7 keys and one displacement per 2 slots (more groups make keys that cannot be
+ * separated rarer). NT_OK, or NT_ENOMEM (also over 2^24 slots). */
 static int rg_freeze(const struct rg_map *m, struct rg_phash *ph)
 {
-	static const uint64_t muls[] = {
-		0x9E3779B97F4A7C15ULL, 0xD6E8FEB86659FD93ULL, 0xA0761D6478BD642FULL, 0xE7037ED1A0B428DBULL,
-		0x8EBC6AF09C88C6E3ULL, 0x589965CC75374CC3ULL, 0x1D8E4E27C47D124FULL, 0xBF58476D1CE4E5B9ULL,
-		0x94D049BB133111EBULL, 0xFF51AFD7ED558CCDULL, 0xC4CEB9FE1A85EC53ULL, 0x87C37B91114253D5ULL,
-	};
-	size_t n = 0, nslot = 16, ngrp, g, i;
-	uint32_t *idx = NULL, *order, *base, *gstart, *gcount, *slotkey = NULL;
-	uint64_t *freeb = NULL;
-	int rc = NT_ENOMEM, ok = 0;
+	size_t n = 0, nslot, i;
+	uint64_t *keys;
+	int32_t *vals;
+	uint32_t *owner;
 	rg_phash_free(ph);
 	if (m->keys != NULL)
 		for (i = 0; i <= m->mask; i++)
 			n += m->vals[i] != -1;
-	while (nslot * 7 < n * 8)
-		nslot *= 2;
-	/* per key: its slot in m, its place in group order and its base slot */
-	idx = malloc((3 * n + 1) * sizeof *idx);
-	if (idx == NULL)
+	keys = malloc((n + 1) * sizeof *keys);
+	vals = malloc((n + 1) * sizeof *vals);
+	if (keys == NULL || vals == NULL) {
+		free(keys);
+		free(vals);
 		return NT_ENOMEM;
-	order = idx + n;
-	base = order + n;
+	}
 	n = 0;
 	if (m->keys != NULL)
 		for (i = 0; i <= m->mask; i++)
-			if (m->vals[i] != -1)
-				idx[n++] = (uint32_t)i;
-	for (; !ok; nslot *= 2) {
-		if (nslot > ((size_t)1 << 24))
-			goto out;
-		ngrp = nslot / 2;
-		free(ph->slots);
-		free(ph->disp);
-		free(freeb);
-		ph->slots = malloc(nslot * sizeof *ph->slots);
-		ph->disp = calloc(ngrp, sizeof *ph->disp);
-		/* the free-slot bitmap, then group starts and counts, slot owners */
-		freeb = calloc(nslot / 64 + 1 + (2 * ngrp + 1 + nslot + 1) / 2 + 1, sizeof *freeb);
-		if (ph->slots == NULL || ph->disp == NULL || freeb == NULL)
-			goto out;
-		gstart = (uint32_t *)(void *)(freeb + nslot / 64 + 1);
-		gcount = gstart + ngrp + 1;
-		slotkey = gcount + ngrp;
-		ph->pmask = nslot - 1;
-		ph->gmask = ngrp - 1;
-		for (size_t mi = 0; !ok && mi < sizeof muls / sizeof muls[0]; mi++) {
-			size_t maxsz = 0;
-			ph->mul = muls[mi];
-			memset(ph->disp, 0, ngrp * sizeof *ph->disp);
-			memset(gcount, 0, ngrp * sizeof *gcount);
-			memset(slotkey, 0xFF, nslot * sizeof *slotkey);
-			/* keys by group (counting sort), with their base slots */
-			for (i = 0; i < n; i++)
-				gcount[(m->keys[idx[i]] * ph->mul >> 40) & ph->gmask]++;
-			gstart[0] = 0;
-			for (g = 0; g < ngrp; g++) {
-				gstart[g + 1] = gstart[g] + gcount[g];
-				maxsz = gcount[g] > maxsz ? gcount[g] : maxsz;
+			if (m->vals[i] != -1) {
+				keys[n] = m->keys[i];
+				vals[n++] = m->vals[i];
 			}
-			memset(gcount, 0, ngrp * sizeof *gcount);
-			for (i = 0; i < n; i++) {
-				uint64_t pr = m->keys[idx[i]] * ph->mul;
-				g = (pr >> 40) & ph->gmask;
-				order[gstart[g] + gcount[g]] = idx[i];
-				base[gstart[g] + gcount[g]++] = (uint32_t)((pr >> 16) & ph->pmask);
-			}
-			/* two keys with the same group and base slot cannot be separated: next multiplier */
-			ok = 1;
-			for (g = 0; ok && g < ngrp; g++)
-				for (uint32_t a = gstart[g]; ok && a < gstart[g + 1]; a++)
-					for (uint32_t c = gstart[g]; c < a; c++)
-						if (base[a] == base[c])
-							ok = 0;
-			/* place the groups, largest first. Each candidate displacement puts the group's
-			 * first key on a free slot (a bitmap, 1 = free), and d = base ^ that slot stays
-			 * inside the key's block of 65,536 slots (d is 16 bits) */
-			memset(freeb, 0xFF, (nslot + 63) / 64 * sizeof *freeb);
-			if (nslot < 64)
-				freeb[0] = ((uint64_t)1 << nslot) - 1;
-			size_t span = nslot < 65536 ? nslot : 65536, words = (span + 63) / 64;
-			for (size_t sz = maxsz; ok && sz > 0; sz--) {
-				for (g = 0; ok && g < ngrp; g++) {
-					uint32_t a, b0, d = 0;
-					int found = 0;
-					if (gcount[g] != sz)
-						continue;
-					b0 = base[gstart[g]];
-					size_t blk = b0 & ~(size_t)(span - 1), w0 = (b0 & (span - 1)) / 64;
-					for (size_t step = 0; !found && step < words; step++) {
-						size_t w = blk / 64 + (w0 + step) % words;
-						for (uint64_t bits = freeb[w]; !found && bits; bits &= bits - 1) {
-							d = b0 ^ (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
-							for (a = gstart[g] + 1; a < gstart[g + 1]; a++) {
-								uint32_t sl = base[a] ^ d;
-								if (!(freeb[sl / 64] >> (sl % 64) & 1))
-									break;
-							}
-							found = a == gstart[g + 1];
-						}
-					}
-					if (!found) {
-						ok = 0;
-						break;
-					}
-					for (a = gstart[g]; a < gstart[g + 1]; a++) {
-						uint32_t sl = base[a] ^ d;
-						slotkey[sl] = order[a];
-						freeb[sl / 64] &= ~((uint64_t)1 << (sl % 64));
-					}
-					ph->disp[g] = (uint16_t)d;
-				}
-			}
+	nslot = nt_phash_place(&ph->pl, keys, n, 16, 2, &owner);
+	if (nslot > 0 && (ph->slots = malloc(nslot * sizeof *ph->slots)) != NULL)
+		for (i = 0; i < nslot; i++) {
+			ph->slots[i].key = owner[i] == UINT32_MAX ? 0 : keys[owner[i]];
+			ph->slots[i].val = owner[i] == UINT32_MAX ? -1 : vals[owner[i]];
+			ph->slots[i].pad_ = 0;
 		}
-		if (ok)
-			break;
-	}
-	for (i = 0; i < nslot; i++) {
-		ph->slots[i].key = slotkey[i] == UINT32_MAX ? 0 : m->keys[slotkey[i]];
-		ph->slots[i].val = slotkey[i] == UINT32_MAX ? -1 : m->vals[slotkey[i]];
-		ph->slots[i].pad_ = 0;
-	}
-	rc = NT_OK;
-out:
-	free(idx);
-	free(freeb);
-	if (rc != NT_OK)
+	free(keys);
+	free(vals);
+	free(owner);
+	if (ph->slots == NULL) {
 		rg_phash_free(ph);
-	return rc;
+		return NT_ENOMEM;
+	}
+	return NT_OK;
 }
 
 static int rg_wordset_build(struct rg_state *st, struct rg_map *m, const char *const *words)

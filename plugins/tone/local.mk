@@ -1,6 +1,6 @@
 # plugins/tone/local.mk - the tone plugin (lexicon + rules + learned correction), its model and tests
 pkglib_LTLIBRARIES += plugins/tone/tone.la
-plugins_tone_tone_la_SOURCES = plugins/tone/tone.c
+plugins_tone_tone_la_SOURCES = plugins/tone/tone.c plugins/common/phash.h
 plugins_tone_tone_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_tone_tone_la_LIBADD = $(LIBM)
 

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "newstag/plugin.h"
+#include "../common/phash.h"
 
 #define TONE_NFEAT 9        /* features of the value (regression) */
 #define TONE_NCFEAT 17      /* features of the 3-class decision */
@@ -319,130 +320,50 @@ static int tone_add_punct(struct tone_state *s)
 	return NT_OK;
 }
 
-/* Build the scorer's perfect-hash table from the loading table: about 7 slots per 8 keys and
- * one displacement per 4 keys, larger only if no multiplier or displacement fits.
- * NT_OK, or NT_ENOMEM (also for a table over 2^24 slots). */
+/* Build the scorer's perfect-hash table (plugins/common/phash.h) from the loading table: at
+ * least 64 slots, 8 per 7 keys, one displacement per 4 slots; keyed by the head words'
+ * hash bits (head >> 16). NT_OK, or NT_ENOMEM (also for a table over 2^24 slots). */
 static int tone_freeze(struct tone_state *s)
 {
-	static const uint64_t muls[] = {
-		0x9E3779B97F4A7C15ULL, 0xD6E8FEB86659FD93ULL, 0xA0761D6478BD642FULL, 0xE7037ED1A0B428DBULL,
-		0x8EBC6AF09C88C6E3ULL, 0x589965CC75374CC3ULL, 0x1D8E4E27C47D124FULL, 0xBF58476D1CE4E5B9ULL,
-		0x94D049BB133111EBULL, 0xFF51AFD7ED558CCDULL, 0xC4CEB9FE1A85EC53ULL, 0x87C37B91114253D5ULL,
-		0x4CF5AD432745937FULL, 0x2127599BF4325C37ULL, 0x880355F21E6D1965ULL, 0xC2B2AE3D27D4EB4FULL,
-	};
-	size_t nslot = 64, ngrp, k, n = 0, g, i;
-	uint64_t *keys = NULL, *work = NULL, *freeb;
-	uint32_t *order, *base, *gstart, *gcount, *slotkey;
-	int rc = NT_ENOMEM, ok = 0;
-	while (nslot * 7 < s->n * 8)
-		nslot *= 2;
-	/* per key: slot index and head word (64 bits each), order and base slot (32 bits each) */
-	if (!s->n || !(keys = malloc(3 * s->n * sizeof *keys)))
+	struct nt_phash pl = {0};
+	size_t nslot, k, n = 0;
+	uint64_t *keys, *x;
+	uint32_t *owner;
+	free(s->ps);
+	free(s->disp);
+	s->ps = NULL;
+	s->disp = NULL;
+	/* per key: its slot in the loading table and its hash bits */
+	if (!s->n || !(keys = malloc(2 * s->n * sizeof *keys)))
 		return NT_ENOMEM;
-	uint64_t *heads = keys + s->n; /* the keys' head words, read once in slot order */
-	order = (uint32_t *)(void *)(keys + 2 * s->n);
-	base = order + s->n;
+	x = keys + s->n;
 	for (k = 0; k < s->cap; k++)
 		if (s->slots[k].head) {
-			heads[n] = s->slots[k].head;
+			x[n] = s->slots[k].head >> 16;
 			keys[n++] = k;
 		}
-	for (; !ok; nslot *= 2) {
-		if (nslot > ((size_t)1 << 24))
-			goto out;
-		ngrp = nslot / 4;
-		free(s->ps);
-		free(s->disp);
-		free(work);
-		s->ps = aligned_alloc(64, nslot * sizeof *s->ps);
-		s->disp = calloc(ngrp, sizeof *s->disp);
-		/* per size: the free-slot bitmap, then group starts and counts, slot owners */
-		work = calloc(nslot / 64 + (2 * ngrp + 1 + nslot + 1) / 2 + 1, sizeof *work);
-		if (!s->ps || !s->disp || !work)
-			goto out;
-		freeb = work;
-		gstart = (uint32_t *)(void *)(work + nslot / 64);
-		gcount = gstart + ngrp + 1;
-		slotkey = gcount + ngrp;
-		s->pmask = nslot - 1;
-		s->gmask = ngrp - 1;
-		for (size_t mi = 0; !ok && mi < sizeof muls / sizeof muls[0]; mi++) {
-			s->mul = muls[mi];
-			memset(s->disp, 0, ngrp * sizeof *s->disp);
-			memset(gcount, 0, ngrp * sizeof *gcount);
-			memset(slotkey, 0xFF, nslot * sizeof *slotkey);
-			/* keys by group (counting sort), with their base slots */
-			for (i = 0; i < n; i++)
-				gcount[((heads[i] >> 16) * s->mul >> 40) & s->gmask]++;
-			for (g = 0; g < ngrp; g++)
-				gstart[g + 1] = gstart[g] + gcount[g];
-			memset(gcount, 0, ngrp * sizeof *gcount);
-			for (i = 0; i < n; i++) {
-				uint64_t pr = (heads[i] >> 16) * s->mul;
-				g = (pr >> 40) & s->gmask;
-				order[gstart[g] + gcount[g]] = (uint32_t)keys[i];
-				base[gstart[g] + gcount[g]++] = (uint32_t)((pr >> 16) & s->pmask);
-			}
-			/* two keys with the same group and base slot cannot be separated: next multiplier */
-			ok = 1;
-			for (g = 0; ok && g < ngrp; g++)
-				for (uint32_t a = gstart[g]; ok && a < gstart[g + 1]; a++)
-					for (uint32_t c = gstart[g]; c < a; c++)
-						if (base[a] == base[c])
-							ok = 0;
-			/* place the groups, largest first (16 = 16 keys or more). Displacements are
-			 * found from the free slots (a bitmap, 1 = free): each candidate already puts
-			 * the group's first key in a free slot, and d = base ^ free slot stays inside
-			 * the key's block of 65,536 slots (d is 16 bits) */
-			memset(freeb, 0xFF, nslot / 64 * sizeof *freeb);
-			size_t span = nslot < 65536 ? nslot : 65536, words = span / 64;
-			for (unsigned sz = 16; ok && sz > 0; sz--) {
-				for (g = 0; ok && g < ngrp; g++) {
-					uint32_t a, b0, d = 0;
-					int found = 0;
-					if (!gcount[g] || (sz == 16 ? gcount[g] < 16 : gcount[g] != sz))
-						continue;
-					b0 = base[gstart[g]];
-					size_t blk = b0 & ~(size_t)(span - 1), w0 = (b0 & (span - 1)) / 64;
-					for (size_t step = 0; !found && step < words; step++) {
-						size_t w = blk / 64 + (w0 + step) % words;
-						for (uint64_t bits = freeb[w]; !found && bits; bits &= bits - 1) {
-							d = b0 ^ (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
-							for (a = gstart[g] + 1; a < gstart[g + 1]; a++) {
-								uint32_t sl = base[a] ^ d;
-								if (!(freeb[sl / 64] >> (sl % 64) & 1))
-									break;
-							}
-							found = a == gstart[g + 1];
-						}
-					}
-					if (!found) {
-						ok = 0;
-						break;
-					}
-					for (a = gstart[g]; a < gstart[g + 1]; a++) {
-						uint32_t sl = base[a] ^ d;
-						slotkey[sl] = order[a];
-						freeb[sl / 64] &= ~(1ull << (sl % 64));
-					}
-					s->disp[g] = (uint16_t)d;
-				}
-			}
-		}
-		if (ok)
-			break;
+	nslot = nt_phash_place(&pl, x, n, 64, 4, &owner);
+	if (nslot == 0 || !(s->ps = aligned_alloc(64, nslot * sizeof *s->ps))) {
+		free(owner);
+		free(keys);
+		nt_phash_free(&pl);
+		return NT_ENOMEM;
 	}
+	s->disp = pl.disp; /* (the state owns the displacements now) */
+	s->mul = pl.mul;
+	s->pmask = pl.pmask;
+	s->gmask = pl.gmask;
 	for (k = 0; k < nslot; k++) {
 		const struct tone_slot *sl;
 		uint64_t hd;
 		int kind;
-		if (slotkey[k] == UINT32_MAX) {
+		if (owner[k] == UINT32_MAX) {
 			/* empty: another slot's key bits, which no token that lands here can have */
 			s->ps[k].head = s->slots[keys[0]].head & ~(uint64_t)0xFFFF;
 			s->ps[k].val = 0;
 			continue;
 		}
-		sl = &s->slots[slotkey[k]];
+		sl = &s->slots[keys[owner[k]]];
 		hd = sl->head;
 		kind = TONE_KIND(sl);
 		if ((kind != TK_LEARNED && kind != TK_NONE) || (hd & TONE_PAIR_HEAD))
@@ -451,11 +372,9 @@ static int tone_freeze(struct tone_state *s)
 		s->ps[k].val = (uint64_t)(uint16_t)sl->value | (uint64_t)(uint16_t)sl->learned << 16 |
 		               (uint64_t)(uint16_t)sl->cls[0] << 32 | (uint64_t)(uint16_t)sl->cls[1] << 48;
 	}
-	rc = NT_OK;
-out:
+	free(owner);
 	free(keys);
-	free(work);
-	return rc;
+	return NT_OK;
 }
 
 /* The head (0 when absent) and packed values (0 when absent) of key in the scorer's table,

@@ -21,7 +21,7 @@ cc=${CC:-cc}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 python3 "$src/tests/bench/equiv_records.py" "$tmp/records" || exit 2
-inc="-I$build -I$src/include -I$src/core -I$tmp"
+inc="-I$build -I$src/include -I$src/core -I$tmp -I$src/plugins/region" # (region.c includes ../common/phash.h)
 
 # the document model
 git -C "$src" show "$rev:core/docmodel.c" >"$tmp/docmodel_old_src.c"

@@ -38,7 +38,7 @@ for v in old new; do
 EOT
 done
 libs="$build/core/.libs"
-$cc -std=gnu11 -O2 -I"$build" -I"$src/include" -I"$src/core" -I"$tmp" "$src/tests/bench/region_ab.c" \
+$cc -std=gnu11 -O2 -I"$build" -I"$src/include" -I"$src/core" -I"$tmp" -I"$src/plugins/region" "$src/tests/bench/region_ab.c" \
 	"$tmp/region_ab_old.c" "$tmp/region_ab_new.c" -o "$tmp/region_ab" -L"$libs" -Wl,-rpath,"$libs" \
 	-lnewstag -lcjson -lm -pthread
 for f in "$@"; do

@@ -66,7 +66,7 @@ def main():
         for k in range(1, 7):
             exes[k] = os.path.join(tmp, "stage%d" % k)
             subprocess.run([a.cc, "-std=gnu11", "-O2", "-DSTAGE=%d" % k, "-I" + os.path.abspath(a.build),
-                            "-I" + os.path.join(TOP, "include"), "-I" + os.path.join(TOP, "core"), "-I" + HERE,
+                            "-I" + os.path.join(TOP, "include"), "-I" + os.path.join(TOP, "core"), "-I" + HERE, "-I" + os.path.join(TOP, "plugins", "region"),
                             os.path.join(tmp, "bench.c"), "-o", exes[k], "-L" + libdir, "-Wl,-rpath," + libdir,
                             "-lnewstag", "-lcjson", "-lm", "-pthread"], check=True)
         for rec in a.rec:
