@@ -328,7 +328,7 @@ static int tone_freeze(struct tone_state *s)
 	struct nt_phash pl = {0};
 	size_t nslot, k, n = 0;
 	uint64_t *keys, *x;
-	uint32_t *owner;
+	uint32_t *owner = NULL;
 	free(s->ps);
 	free(s->disp);
 	s->ps = NULL;
@@ -342,7 +342,8 @@ static int tone_freeze(struct tone_state *s)
 			x[n] = s->slots[k].head >> 16;
 			keys[n++] = k;
 		}
-	nslot = nt_phash_place(&pl, x, n, 64, 4, &owner);
+	/* (n == s->n > 0 keys were found: the test keeps the analyzer from reading keys[0] unset) */
+	nslot = n > 0 ? nt_phash_place(&pl, x, n, 64, 4, &owner) : 0;
 	if (nslot == 0 || !(s->ps = aligned_alloc(64, nslot * sizeof *s->ps))) {
 		free(owner);
 		free(keys);
@@ -353,13 +354,14 @@ static int tone_freeze(struct tone_state *s)
 	s->mul = pl.mul;
 	s->pmask = pl.pmask;
 	s->gmask = pl.gmask;
+	const uint64_t empty = s->slots[keys[0]].head & ~(uint64_t)0xFFFF;
 	for (k = 0; k < nslot; k++) {
 		const struct tone_slot *sl;
 		uint64_t hd;
 		int kind;
 		if (owner[k] == UINT32_MAX) {
 			/* empty: another slot's key bits, which no token that lands here can have */
-			s->ps[k].head = s->slots[keys[0]].head & ~(uint64_t)0xFFFF;
+			s->ps[k].head = empty;
 			s->ps[k].val = 0;
 			continue;
 		}
