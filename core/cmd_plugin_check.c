@@ -29,6 +29,26 @@ static const char sample_text[] =
 	"The agreement follows months of pressure from Washington. Germany and France said the plan "
 	"would be reviewed next year, while Poland welcomed it.\n";
 
+/* Report an interned describe() label list or describe_numbers() list (nothing when empty):
+ * its size on stdout ("head" first), its first malformed entry and the failure on stderr.
+ * Returns 1 when every entry is usable. */
+static int known_list_ok(const struct nt_known_label *v, size_t n, const char *head, const char *fn,
+                         const char *what, const char *form, const char *emit)
+{
+	size_t bad = 0;
+	if (n == 0)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].facet == NULL && bad++ == 0)
+			fprintf(stderr, "newstag plugin-check: %s: %s %zu is not %s; %s rejects it\n", fn, what, i,
+			        form, emit);
+	printf("%s%zu listed by %s%s\n", head, n, fn, bad ? ", some malformed" : "");
+	if (bad)
+		fprintf(stderr, "newstag plugin-check: FAIL: %s: %zu malformed %s%s\n", fn, bad, what,
+		        bad == 1 ? "" : "s");
+	return bad == 0;
+}
+
 int nt_cmd_plugin_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -127,19 +147,12 @@ int nt_cmd_plugin_check(int argc, char **argv)
 		status = NT_EXIT_INTERNAL;
 		goto out;
 	}
-	if (known.n > 0) {
-		size_t bad = 0;
-		for (size_t i = 0; i < known.n; i++)
-			if (known.v[i].facet == NULL && bad++ == 0)
-				fprintf(stderr, "newstag plugin-check: describe(): label %zu is not \"facet:label\" "
-				        "(each part 1..127 bytes); emit_known() rejects it\n", i);
-		printf("labels:   %zu listed by describe()%s\n", known.n, bad ? ", some malformed" : "");
-		if (bad) {
-			fprintf(stderr, "newstag plugin-check: FAIL: describe(): %zu malformed label%s\n", bad,
-			        bad == 1 ? "" : "s");
-			goto out;
-		}
-	}
+	if (!known_list_ok(known.v, known.n, "labels:   ", "describe()", "label", "\"facet:label\" (each part 1..127 bytes)",
+	                   "emit_known()") ||
+	    !known_list_ok(known.num, known.nnum, "numbers:  ", "describe_numbers()", "number",
+	                   "\"facet:key\" (each part 1..127 bytes, key not \"labels\" or \"scores\")",
+	                   "emit_known_numbers()"))
+		goto out;
 	db = nt_docbuf_new();
 	const struct nt_doc *doc;
 	if (!db || nt_doc_build(db, "plugin-check-sample", sample_title, strlen(sample_title),

@@ -332,40 +332,67 @@ static int host_emit_evidence(struct nt_sink *s, int label_idx, int src, uint32_
 
 /* ---------------------------------------------------------------- known labels */
 
-int nt_known_build(struct nt_known *k, const struct nt_plugin *p, const void *state)
+/* Intern the NULL-terminated "facet:name" list into *v (n entries, their split copies in
+ * *strings): see struct nt_known. numbers: the names are number keys ("labels" and "scores"
+ * are reserved). NT_OK (an empty list for NULL) or NT_ENOMEM (nothing allocated). */
+static int known_intern(const char *const *list, int numbers, struct nt_known_label **v, size_t *n,
+                        char **strings)
 {
-	struct nt_info info = {0};
-	size_t n = 0, bytes = 0;
-	memset(k, 0, sizeof *k);
-	if (p->describe == NULL || p->describe(state, &info) != NT_OK || info.labels == NULL)
+	size_t m = 0, bytes = 0;
+	*v = NULL;
+	*n = 0;
+	*strings = NULL;
+	for (; list && list[m]; m++)
+		bytes += strlen(list[m]) + 1;
+	if (m == 0)
 		return NT_OK;
-	for (; info.labels[n]; n++)
-		bytes += strlen(info.labels[n]) + 1;
-	if (n == 0)
-		return NT_OK;
-	k->v = calloc(n, sizeof *k->v);
-	k->strings = malloc(bytes + 1);
-	if (k->v == NULL || k->strings == NULL) {
-		nt_known_free(k);
+	*v = calloc(m, sizeof **v);
+	*strings = malloc(bytes + 1);
+	if (*v == NULL || *strings == NULL) {
+		free(*v);
+		free(*strings);
+		*v = NULL;
+		*strings = NULL;
 		return NT_ENOMEM;
 	}
-	char *w = k->strings;
-	for (size_t i = 0; i < n; i++) {
-		const char *e = info.labels[i], *colon = strchr(e, ':');
+	char *w = *strings;
+	for (size_t i = 0; i < m; i++) {
+		const char *e = list[i], *colon = strchr(e, ':');
 		size_t len = strlen(e);
 		memcpy(w, e, len + 1);
 		if (colon != NULL) {
 			size_t fl = (size_t)(colon - e), ll = len - fl - 1;
-			if (fl > 0 && fl < 128 && ll > 0 && ll < 128) {
+			const char *name = w + fl + 1;
+			if (fl > 0 && fl < 128 && ll > 0 && ll < 128 &&
+			    !(numbers && (strcmp(name, "labels") == 0 || strcmp(name, "scores") == 0))) {
 				w[fl] = '\0';
-				k->v[i].facet = w;
-				k->v[i].label = w + fl + 1;
-				k->v[i].h = name_fp_n(w, fl) * 31 ^ name_fp_n(w + fl + 1, ll);
+				(*v)[i].facet = w;
+				(*v)[i].label = name;
+				(*v)[i].h = name_fp_n(w, fl) * 31 ^ name_fp_n(name, ll);
 			}
 		}
 		w += len + 1;
 	}
-	k->n = n;
+	*n = m;
+	return NT_OK;
+}
+
+int nt_known_build(struct nt_known *k, const struct nt_plugin *p, const void *state)
+{
+	struct nt_info info = {0};
+	const char *const *numbers = NULL;
+	memset(k, 0, sizeof *k);
+	if (p->describe != NULL && p->describe(state, &info) != NT_OK)
+		info.labels = NULL;
+	/* describe_numbers() only in descriptors of ABI 1.3 and later (a NULL slot before) */
+	if (p->struct_size > offsetof(struct nt_plugin, describe_numbers) && p->describe_numbers != NULL &&
+	    p->describe_numbers(state, &numbers) != NT_OK)
+		numbers = NULL;
+	if (known_intern(info.labels, 0, &k->v, &k->n, &k->strings) != NT_OK ||
+	    known_intern(numbers, 1, &k->num, &k->nnum, &k->num_strings) != NT_OK) {
+		nt_known_free(k);
+		return NT_ENOMEM;
+	}
 	return NT_OK;
 }
 
@@ -373,6 +400,8 @@ void nt_known_free(struct nt_known *k)
 {
 	free(k->v);
 	free(k->strings);
+	free(k->num);
+	free(k->num_strings);
 	memset(k, 0, sizeof *k);
 }
 
@@ -467,6 +496,42 @@ static int host_emit_number(struct nt_sink *s, const char *facet, const char *ke
 	return push_number(s, &s->numbers, &s->nnumbers, &s->numbers_cap, facet, key, v);
 }
 
+static int host_emit_known_numbers(struct nt_sink *s, size_t first, const double *v, size_t n)
+{
+	const struct nt_known *k = s->known;
+	if (k == NULL || k->nnum == 0)
+		return NT_EUNSUPPORTED;
+	if (first > k->nnum || n > k->nnum - first || (n > 0 && v == NULL))
+		return NT_EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (k->num[first + i].facet == NULL)
+			return NT_EINVAL;
+	if (s->nnumbers + n > s->numbers_cap &&
+	    grow_array((void **)&s->numbers, &s->numbers_cap, s->nnumbers + n, sizeof *s->numbers) != NT_OK) {
+		s->overflow = 1;
+		return NT_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct nt_known_label *kn = &k->num[first + i];
+		const double x = v[i] == v[i] ? v[i] : 0.0;
+		size_t j = 0;
+		/* a number set before (by name or by id) keeps its place and takes the new value */
+		while (j < s->nnumbers && !(s->numbers[j].h == kn->h &&
+		                            ((s->numbers[j].key == kn->label && s->numbers[j].facet == kn->facet) ||
+		                             (strcmp(s->numbers[j].facet, kn->facet) == 0 &&
+		                              strcmp(s->numbers[j].key, kn->label) == 0))))
+			j++;
+		if (j == s->nnumbers) {
+			s->numbers[j].facet = kn->facet;
+			s->numbers[j].key = kn->label;
+			s->numbers[j].h = kn->h;
+			s->nnumbers++;
+		}
+		s->numbers[j].value = x;
+	}
+	return NT_OK;
+}
+
 static int host_emit_score(struct nt_sink *s, const char *facet, const char *label, double v)
 {
 	return push_number(s, &s->scores, &s->nscores, &s->scores_cap, facet, label, v);
@@ -535,6 +600,7 @@ static const struct nt_host host = {
 	.train_labels = nt_trainset_labels,
 	.progress = host_progress,
 	.emit_known = host_emit_known,
+	.emit_known_numbers = host_emit_known_numbers,
 };
 
 const struct nt_host *nt_host_get(void)

@@ -36,23 +36,28 @@ struct nt_sink_number {
 	double value;
 };
 
-/* The labels a plugin instance listed in describe(), interned for host->emit_known():
- * entry i is "facet:label" number i, split, with the hash emit_label() would give it
- * (facet NULL: the entry was not "facet:label" with parts of 1..127 bytes). Owned by
- * whoever built it (the engine, per instance); sinks borrow it. */
+/* The labels a plugin instance listed in describe(), interned for host->emit_known(), and
+ * the numbers it listed in describe_numbers() (ABI 1.3), for host->emit_known_numbers():
+ * entry i is "facet:label" (or "facet:key") number i, split, with the hash emit_label()
+ * (or emit_number()) would give it (facet NULL: the entry was not "facet:name" with parts
+ * of 1..127 bytes, or it names a reserved number key). Owned by whoever built it (the
+ * engine, per instance); sinks borrow it. */
 struct nt_known_label {
 	const char *facet;
-	const char *label;
+	const char *label;               /* the label, or the number's key */
 	uint64_t h;
 };
 struct nt_known {
-	struct nt_known_label *v;
+	struct nt_known_label *v;        /* the labels */
 	size_t n;
 	char *strings;                   /* the split copies (one block) */
+	struct nt_known_label *num;      /* the numbers */
+	size_t nnum;
+	char *num_strings;
 };
 
-/* Build k from the describe() of an opened plugin state (an empty table when the plugin
- * has no describe() or lists no labels). NT_OK or NT_ENOMEM (k is then empty). */
+/* Build k from the describe() and describe_numbers() of an opened plugin state (empty lists
+ * when the plugin has neither or lists nothing). NT_OK or NT_ENOMEM (k is then empty). */
 int nt_known_build(struct nt_known *k, const struct nt_plugin *p, const void *state);
 /* Release what nt_known_build() allocated; k becomes an empty table. */
 void nt_known_free(struct nt_known *k);

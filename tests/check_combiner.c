@@ -231,6 +231,66 @@ START_TEST(test_emit_known)
 }
 END_TEST
 
+/* A plugin whose describe_numbers() lists numbers, two of them unusable, for emit_known_numbers(). */
+static const char *const number_list[] = {"topic:value", "topic:count", "no-colon", "topic:labels", NULL};
+static int numbers_describe(const void *state, const char *const **names)
+{
+	(void)state;
+	*names = number_list;
+	return NT_OK;
+}
+
+START_TEST(test_emit_known_numbers)
+{
+	static const struct nt_plugin np = {NT_PLUGIN_HEADER, .name = "n", .describe_numbers = numbers_describe};
+	static const struct nt_plugin old = {NT_PLUGIN_HEADER, .name = "o", .describe = known_describe};
+	struct nt_known k, ko;
+	plan("{\"threshold\": 0.5}");
+	ck_assert_int_eq(nt_known_build(&k, &np, NULL), NT_OK);
+	ck_assert_uint_eq(k.n, 0); /* no describe(): no labels, but numbers */
+	ck_assert_uint_eq(k.nnum, 4);
+	ck_assert_str_eq(k.num[1].facet, "topic");
+	ck_assert_str_eq(k.num[1].label, "count");
+	ck_assert_ptr_null(k.num[2].facet);
+	ck_assert_ptr_null(k.num[3].facet); /* a reserved key */
+	/* a plugin without describe_numbers() lists none */
+	ck_assert_int_eq(nt_known_build(&ko, &old, NULL), NT_OK);
+	ck_assert_uint_eq(ko.nnum, 0);
+	const double v2[2] = {-0.5, 3.0}, nine[2] = {9.0, 9.0};
+	ck_assert_int_eq(H->emit_known_numbers(&sinks[0], 0, v2, 2), NT_EUNSUPPORTED);
+	nt_sink_set_known(&sinks[0], &ko);
+	ck_assert_int_eq(H->emit_known_numbers(&sinks[0], 0, v2, 2), NT_EUNSUPPORTED);
+	nt_sink_set_known(&sinks[0], &k);
+	ck_assert_int_eq(H->emit_known_numbers(&sinks[0], 0, v2, 2), NT_OK);
+	ck_assert_uint_eq(sinks[0].nnumbers, 2);
+	/* the same number by name is the same number (the last value kept), and back */
+	ck_assert_int_eq(H->emit_number(&sinks[0], "topic", "value", 0.25), NT_OK);
+	ck_assert_uint_eq(sinks[0].nnumbers, 2);
+	ck_assert_int_eq(H->emit_known_numbers(&sinks[0], 1, nine, 1), NT_OK);
+	ck_assert_uint_eq(sinks[0].nnumbers, 2);
+	/* failures set nothing: an unusable entry in the range, a range past the list, values
+	 * missing; an empty range at the end sets nothing and succeeds */
+	ck_assert_int_eq(H->emit_known_numbers(&sinks[0], 0, nine, 3), NT_EINVAL);
+	ck_assert_int_eq(H->emit_known_numbers(&sinks[0], 3, nine, 1), NT_EINVAL);
+	ck_assert_int_eq(H->emit_known_numbers(&sinks[0], 4, nine, 1), NT_EINVAL);
+	ck_assert_int_eq(H->emit_known_numbers(&sinks[0], 5, nine, 0), NT_EINVAL);
+	ck_assert_int_eq(H->emit_known_numbers(&sinks[0], 0, NULL, 1), NT_EINVAL);
+	ck_assert_int_eq(H->emit_known_numbers(&sinks[0], 4, NULL, 0), NT_OK);
+	ck_assert_uint_eq(sinks[0].nnumbers, 2);
+	cJSON *o = run();
+	const cJSON *t = cJSON_GetObjectItem(o, "topic");
+	ck_assert_double_eq_tol(cJSON_GetObjectItem(t, "value")->valuedouble, 0.25, 1e-9);
+	ck_assert_double_eq_tol(cJSON_GetObjectItem(t, "count")->valuedouble, 9.0, 1e-9);
+	cJSON_Delete(o);
+	/* the sinks' numbers point into k: it is released after them */
+	for (int i = 0; i < 3; i++)
+		nt_sink_release(&sinks[i]);
+	nt_known_free(&k);
+	nt_known_free(&ko);
+	ck_assert_uint_eq(k.nnum, 0);
+}
+END_TEST
+
 START_TEST(test_scores_and_numbers)
 {
 	plan("{\"threshold\": 0.5}");
@@ -367,6 +427,7 @@ static Suite *combiner_suite(void)
 	tcase_add_test(tc, test_label_threshold_topk_single_order);
 	tcase_add_test(tc, test_evidence_merged_and_explained);
 	tcase_add_test(tc, test_emit_known);
+	tcase_add_test(tc, test_emit_known_numbers);
 	tcase_add_test(tc, test_scores_and_numbers);
 	tcase_add_test(tc, test_scores_only_from_reporting_instances);
 	tcase_add_test(tc, test_bad_weight_name);

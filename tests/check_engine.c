@@ -72,10 +72,11 @@ END_TEST
 START_TEST(test_emit_known_per_instance)
 {
 	/* labels emitted by describe() id: each instance's id 0 is its own label (the core
-	 * interns one list per instance), and a label by id merges with the same label by name */
+	 * interns one list per instance), and a label by id merges with the same label by name;
+	 * numbers by describe_numbers() id */
 	struct nt_engine *e = open_engine(
 		"{\"pipeline\": [{\"plugin\": \"good\", \"name\": \"g1\", \"options\": {\"label\": \"k1\", \"score\": 0.8, \"known\": true}},"
-		" {\"plugin\": \"good\", \"name\": \"g2\", \"options\": {\"label\": \"k2\", \"score\": 0.6, \"known\": true}},"
+		" {\"plugin\": \"good\", \"name\": \"g2\", \"options\": {\"label\": \"k2\", \"score\": 0.6, \"known\": true, \"number\": true}},"
 		" {\"plugin\": \"good\", \"name\": \"g3\", \"options\": {\"label\": \"k1\", \"score\": 0.7}}],"
 		" \"facets\": {\"fixture\": {\"threshold\": 0}}}", 0);
 	cJSON *r = tag(e, "k", NULL, "All went well today.");
@@ -86,6 +87,10 @@ START_TEST(test_emit_known_per_instance)
 	ck_assert_str_eq(cJSON_GetObjectItem(a, "label")->valuestring, "k1");
 	ck_assert_str_eq(cJSON_GetObjectItem(b, "label")->valuestring, "k2");
 	ck_assert_double_eq_tol(cJSON_GetObjectItem(b, "score")->valuedouble, 0.6, 1e-9);
+	/* g2's number, set by describe_numbers() id (ABI 1.3) from a loaded module */
+	const cJSON *num = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "facets"), "fixture"), "score");
+	ck_assert_ptr_nonnull(num);
+	ck_assert_double_eq_tol(num->valuedouble, 0.6, 1e-9);
 	const cJSON *ev = cJSON_GetObjectItem(a, "evidence");
 	ck_assert_int_eq(cJSON_GetArraySize(ev), 1); /* the same span from g1 and g3, kept once */
 	ck_assert_int_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(ev, 0), 0)->valueint, 0);

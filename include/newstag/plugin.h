@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define NT_PLUGIN_ABI_MAJOR 1
-#define NT_PLUGIN_ABI_MINOR 2
+#define NT_PLUGIN_ABI_MINOR 3
 
 /* Status codes: NT_OK or a negative value. nt_strerror() (newstag.h) names them. */
 enum nt_status {
@@ -250,7 +250,16 @@ struct nt_host {
 	int (*emit_known)(struct nt_sink *sink, size_t id, double score, const struct nt_span *spans,
 	                  size_t n);
 
-	void *reserved[7];  /* for appended functions; always NULL so far */
+	/* ABI 1.3 (NULL in older cores). Set numbers first .. first + n - 1 of the
+	 * NULL-terminated "facet:key" list that the descriptor's describe_numbers() returned for
+	 * this state to values[0 .. n): what one emit_number() per value does, in one call and
+	 * without copying or comparing names (the core interned the list after open()). Nothing
+	 * is set when it fails. Returns NT_OK, or NT_EINVAL for numbers past the list, an entry
+	 * that is not "facet:key" (each part 1..127 bytes; the keys "labels" and "scores" are
+	 * reserved) or values NULL with n > 0; NT_EUNSUPPORTED when the plugin lists no numbers. */
+	int (*emit_known_numbers)(struct nt_sink *sink, size_t first, const double *values, size_t n);
+
+	void *reserved[6];  /* for appended functions; always NULL so far */
 };
 
 /* ---------------------------------------------------------------- descriptor */
@@ -303,7 +312,13 @@ struct nt_plugin {
 	 * descriptor has a NULL reserved slot here). */
 	uintptr_t flags;
 
-	void *reserved[7];        /* for appended operations; NULL */
+	/* ABI 1.3, optional (NULL, as in plugins built for older ABIs): set *names to the
+	 * NULL-terminated "facet:key" names of the numbers classify() sets through
+	 * host->emit_known_numbers(), for this opened state. The list and its strings are owned
+	 * by the state and unchanged until close(). Called from one thread, after open(). */
+	int (*describe_numbers)(const void *state, const char *const **names);
+
+	void *reserved[6];        /* for appended operations; NULL */
 };
 
 /* flags: open() keeps to its own state and the host API, with no unguarded global or

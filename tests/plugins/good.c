@@ -1,15 +1,16 @@
-/* good.c - fixture plugin: a well-formed plugin that emits one label (by name or by describe() id) */
+/* good.c - fixture plugin: a well-formed plugin that emits one label (by name or by describe() id) and optionally a number */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "newstag/plugin.h"
 
-struct good_config { const char *label; double score; int known; };
+struct good_config { const char *label; double score; int known; int number; };
 struct good_state {
 	const struct nt_host *host;
 	char label[64];
 	double score;
 	int known;                /* emit through emit_known() (ABI 1.2) */
+	int number;               /* also set fixture.score through emit_known_numbers() (ABI 1.3) */
 	char entry[80];           /* "fixture:<label>", describe()'s one label */
 	const char *labels[2];
 	const char *facets[2];
@@ -20,6 +21,8 @@ static const struct nt_option good_options[] = {
 	{"score", NT_OPT_NUMBER, offsetof(struct good_config, score), "0.9", "its score"},
 	{"known", NT_OPT_BOOL, offsetof(struct good_config, known), "false",
 	 "emit it by its describe() id (emit_known) instead of by name"},
+	{"number", NT_OPT_BOOL, offsetof(struct good_config, number), "false",
+	 "also set the number fixture.score to the score (emit_known_numbers)"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -35,7 +38,8 @@ static int good_open(const struct nt_host *host, const void *config, const char 
 	strncpy(s->label, c->label ? c->label : "yes", sizeof s->label - 1);
 	s->score = c->score;
 	s->known = c->known;
-	if (s->known && host->emit_known == NULL) {
+	s->number = c->number;
+	if ((s->known && host->emit_known == NULL) || (s->number && host->emit_known_numbers == NULL)) {
 		free(s);
 		return NT_EABI;
 	}
@@ -51,6 +55,11 @@ static int good_classify(const void *state, const struct nt_doc *doc, struct nt_
 {
 	(void)err;
 	const struct good_state *s = state;
+	if (s->number) {
+		int rc = s->host->emit_known_numbers(sink, 0, &s->score, 1);
+		if (rc != NT_OK)
+			return rc;
+	}
 	if (s->known) {
 		struct nt_span sp = {0, 0, NT_SRC_TEXT, 0, 1.0};
 		if (doc->ntokens) {
@@ -79,6 +88,14 @@ static int good_describe(const void *state, struct nt_info *info)
 	return NT_OK;
 }
 
+static const char *const good_numbers[] = {"fixture:score", NULL};
+static int good_describe_numbers(const void *state, const char *const **names)
+{
+	const struct good_state *s = state;
+	*names = s->number ? good_numbers : NULL;
+	return NT_OK;
+}
+
 static void good_close(void *state) { free(state); }
 
 static const char *const good_facets[] = {"fixture", NULL};
@@ -87,6 +104,6 @@ static const struct nt_plugin good_plugin = {
 	.name = "good", .version = "0.1", .description = "fixture: always one label",
 	.facets = good_facets, .options = good_options, .config_size = sizeof(struct good_config),
 	.open = good_open, .classify = good_classify, .close = good_close, .describe = good_describe,
-	.flags = NT_PLUGIN_OPEN_CONCURRENT,
+	.flags = NT_PLUGIN_OPEN_CONCURRENT, .describe_numbers = good_describe_numbers,
 };
 NT_PLUGIN_DEFINE(good, good_plugin)
