@@ -39,6 +39,7 @@
 #define TONE_NFEAT 9        /* features of the value (regression) */
 #define TONE_NCFEAT 17      /* features of the 3-class decision */
 #define TONE_MAX_EVIDENCE 16
+#define TONE_NNUMBERS 6     /* the numbers of the facet: tone_number_keys */
 
 /* Kinds of table entries. */
 enum tone_kind {
@@ -127,6 +128,8 @@ struct tone_state {
 	const char *facets[2];
 	const char *labels[4];
 	char label_buf[3][80];
+	const char *numbers[TONE_NNUMBERS + 1]; /* describe_numbers(): "facet:value"... (tone_number_keys) */
+	char number_buf[TONE_NNUMBERS][96];
 	char model_path[1024];
 };
 
@@ -142,6 +145,10 @@ static const struct nt_option tone_options[] = {
 };
 
 static const char *const tone_facets[] = {"tone", NULL};
+
+/* The facet's numbers, in the order classify() sets them. */
+static const char *const tone_number_keys[TONE_NNUMBERS] = {
+	"value", "positive_share", "negative_share", "polarity", "word_count", "sentence_stddev"};
 
 /* ---------------------------------------------------------------- table */
 
@@ -892,6 +899,11 @@ static int tone_open(const struct nt_host *host, const void *config, const char 
 	s->labels[1] = s->label_buf[1];
 	s->labels[2] = s->label_buf[2];
 	s->labels[3] = NULL;
+	for (size_t k = 0; k < TONE_NNUMBERS; k++) {
+		snprintf(s->number_buf[k], sizeof s->number_buf[k], "%s:%s", s->facet, tone_number_keys[k]);
+		s->numbers[k] = s->number_buf[k];
+	}
+	s->numbers[TONE_NNUMBERS] = NULL;
 	host->log(NT_LOG_DEBUG, "tone", "%zu table keys in %zu slots; correction %s; decision %s; digest %s",
 	          s->n, s->cap, s->p.has_weights ? "on" : "off", s->p.has_cls ? "on" : "off", s->digest);
 	*state = s;
@@ -907,6 +919,14 @@ static int tone_describe(const void *state, struct nt_info *info)
 	info->model = s->model_path;
 	info->model_digest = s->digest[0] ? s->digest : NULL;
 	info->single_label = 1;
+	return NT_OK;
+}
+
+/* The numbers classify() sets through emit_known_numbers() (ABI 1.3); owned by the state. */
+static int tone_describe_numbers(const void *state, const char *const **names)
+{
+	const struct tone_state *s = state;
+	*names = s->numbers;
 	return NT_OK;
 }
 
@@ -1450,12 +1470,13 @@ static int tone_classify(const void *state, const struct nt_doc *doc, struct nt_
 	if (idx < 0)
 		return tone_set_err(err, idx, "tone: emit_known failed");
 	nw = r.nwords > 0 ? r.nwords : 1;
-	h->emit_number(sink, s->facet, "value", r.value);
-	h->emit_number(sink, s->facet, "positive_share", 100.0 * r.npos / nw);
-	h->emit_number(sink, s->facet, "negative_share", 100.0 * r.nneg / nw);
-	h->emit_number(sink, s->facet, "polarity", 100.0 * (r.npos + r.nneg) / nw);
-	h->emit_number(sink, s->facet, "word_count", r.nwords);
-	h->emit_number(sink, s->facet, "sentence_stddev", r.sd);
+	const double num[TONE_NNUMBERS] = {r.value, 100.0 * r.npos / nw, 100.0 * r.nneg / nw,
+	                                   100.0 * (r.npos + r.nneg) / nw, r.nwords, r.sd};
+	/* in one call by describe_numbers() id (ABI 1.3); by name from older cores, or from a
+	 * caller that did not intern the list */
+	if (h->emit_known_numbers == NULL || h->emit_known_numbers(sink, 0, num, TONE_NNUMBERS) == NT_EUNSUPPORTED)
+		for (k = 0; k < TONE_NNUMBERS; k++)
+			h->emit_number(sink, s->facet, tone_number_keys[k], num[k]);
 	return NT_OK;
 }
 
@@ -1474,6 +1495,7 @@ static const struct nt_plugin tone_plugin = {
 	.describe = tone_describe,
 	.flags = NT_PLUGIN_OPEN_CONCURRENT,
 	.train = NULL,
+	.describe_numbers = tone_describe_numbers,
 };
 
 NT_PLUGIN_DEFINE(tone, tone_plugin)

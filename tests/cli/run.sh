@@ -196,6 +196,9 @@ grep -q 'result:   PASS' "$T/out" && ok "plugin-check: PASS line" || bad "plugin
 expect "plugin-check: region passes" 0 "" -- "$BIN" plugin-check "${NEWSTAG_BUILD:-$(dirname "$BIN")/..}/plugins/region/.libs/region.so"
 grep -q '^labels:   [0-9][0-9]* listed by describe()$' "$T/out" && ok "plugin-check: describe() labels counted" ||
 	bad "plugin-check: labels line" "$T/out"
+expect "plugin-check: tone passes" 0 "" -- "$BIN" plugin-check "${NEWSTAG_BUILD:-$(dirname "$BIN")/..}/plugins/tone/.libs/tone.so"
+grep -q '^numbers:  6 listed by describe_numbers()$' "$T/out" && ok "plugin-check: describe_numbers() counted" ||
+	bad "plugin-check: numbers line" "$T/out"
 expect "plugin-check: missing file" 4 "no such file" -- "$BIN" plugin-check "$T/none.so"
 
 echo "$pass passed, $fail failed, $skip skipped"
