@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
-"""select_news_labels.py - select the non-reserved recent-news items of news-tone-extra2.tsv for tone labelling.
+"""select_news_labels.py - select the non-reserved recent-news items of a tone labelling round (news-tone-extra2.tsv, -extra3.tsv).
 
 Stdlib only. Reads ../shared/data/recent-news/rumca-rss-2022-2023.jsonl (not part of this
 repository; exits with status 2 when it is absent) and only its NON-reserved lines (0-based line
-index % 4 != 0) that no other label file holds (../shared/labels/recent-news-train.tsv,
-news-tone-extra.tsv, news-tone-trial3.tsv). It mirrors the make-up of the held-out evaluation set
+index % 4 != 0) that no earlier label file holds (../shared/labels/recent-news-train.tsv and the
+round's EXCLUDE files below). It mirrors the make-up of the held-out evaluation set
 (tests/bench/labels/README.md), with the same patterns (imported from select_eval.py):
-  every remaining missile/air-defence match, every remaining defence-spending match (none are
-  left: the silver labels took them all), 500 Middle-East matches, and random others up to 1,500,
-drawn with random.Random(20261128) in that order, then shuffled into labelling order.
+  every remaining missile/air-defence match, every remaining defence-spending match, 500
+  Middle-East matches, and random others up to the round's total,
+drawn with the round's random.Random(seed) in that order, then shuffled into labelling order.
+  round 2 (news-tone-extra2.tsv, session 5): seed 20261128, 1,500 items (279 missile/air-defence
+    matches; no defence-spending match was left: the silver labels took them all)
+  round 3 (news-tone-extra3.tsv, session 7): seed 20261129, 2,000 items (no missile/air-defence
+    match was left either: round 2 took them all)
+  round 4 (news-tone-extra4.tsv, session 7): seed 20261130, 4,000 items (all the Middle-East
+    matches that were left)
 It only selects and displays items; the labels were decided by reading against taxonomy.md.
 
-Usage: select_news_labels.py [--ids]     (--ids: "line_index TAB group" only)
+Usage: select_news_labels.py [--round 2|3|4] [--ids]   (default round 2; --ids: "line_index TAB group" only)
 """
 import json
 import os
@@ -25,8 +31,13 @@ from select_eval import DEFENCE_SPENDING, MIDDLE_EAST, MISSILE_DEFENCE  # noqa: 
 
 DATA = os.environ.get("NEWSTAG_SHARED_DATA", os.path.join(os.path.dirname(TOP), "shared", "data"))
 LABELS = os.path.join(os.path.dirname(DATA), "labels", "recent-news-train.tsv")
-SEED = 20261128
-TOTAL = 1500
+# round -> (seed, total, the label files whose items are left out besides the silver ones)
+ROUNDS = {
+    2: (20261128, 1500, ("news-tone-extra.tsv", "news-tone-trial3.tsv")),
+    3: (20261129, 2000, ("news-tone-extra.tsv", "news-tone-trial3.tsv", "news-tone-extra2.tsv")),
+    4: (20261130, 4000, ("news-tone-extra.tsv", "news-tone-trial3.tsv", "news-tone-extra2.tsv",
+                         "news-tone-extra3.tsv")),
+}
 MIDDLE_EAST_CAP = 500
 
 
@@ -35,7 +46,7 @@ def labelled(path):
         return {int(l.split("\t", 1)[0]) for l in f if l.strip() and not l.startswith("#")}
 
 
-def select(objs, taken):
+def select(objs, taken, seed, total):
     """[(line index, group)] in labelling order."""
     pool = [i for i in range(len(objs)) if i % 4 != 0 and i not in taken]
     text = {i: (objs[i].get("title") or "") + " " + (objs[i].get("text") or "") for i in pool}
@@ -43,11 +54,11 @@ def select(objs, taken):
     g2 = [i for i in pool if i not in set(g1) and DEFENCE_SPENDING.search(text[i])]
     seen = set(g1) | set(g2)
     g3 = [i for i in pool if i not in seen and MIDDLE_EAST.search(text[i])]
-    rnd = random.Random(SEED)
+    rnd = random.Random(seed)
     s3 = rnd.sample(g3, min(MIDDLE_EAST_CAP, len(g3)))
     seen |= set(s3)
     rest = [i for i in pool if i not in seen]
-    s4 = rnd.sample(rest, TOTAL - len(g1) - len(g2) - len(s3))
+    s4 = rnd.sample(rest, total - len(g1) - len(g2) - len(s3))
     group = {}
     for name, ids in (("missile-defence", g1), ("defence-spending", g2), ("middle-east", s3), ("random", s4)):
         group.update((i, name) for i in ids)
@@ -64,11 +75,20 @@ def main():
             sys.exit(2)
     with open(src, encoding="utf-8") as f:
         objs = [json.loads(l) for l in f if l.strip()]
+    args = sys.argv[1:]
+    rnd_no = 2
+    if "--round" in args:
+        k = args.index("--round")
+        if k + 1 >= len(args) or not args[k + 1].isdigit() or int(args[k + 1]) not in ROUNDS:
+            sys.stderr.write("select_news_labels.py: --round takes one of %s\n" % ", ".join(map(str, sorted(ROUNDS))))
+            sys.exit(2)
+        rnd_no = int(args[k + 1])
+    seed, total, exclude = ROUNDS[rnd_no]
     taken = labelled(LABELS)
-    for name in ("news-tone-extra.tsv", "news-tone-trial3.tsv"):
+    for name in exclude:
         taken |= labelled(os.path.join(HERE, name))
-    ids_only = "--ids" in sys.argv[1:]
-    for i, g in select(objs, taken):
+    ids_only = "--ids" in args
+    for i, g in select(objs, taken, seed, total):
         if ids_only:
             print("%d\t%s" % (i, g))
         else:
