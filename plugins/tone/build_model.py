@@ -105,7 +105,7 @@ CLS = dict(lam_dense=1.0, lam_words=80.0, epochs_dense=20, lr_dense=0.1, epochs=
 
 # the team's own tone labels of non-reserved recent-news lines (training only; each file's header
 # says how its items were chosen and labelled)
-EXTRA_LABELS = ("news-tone-extra.tsv", "news-tone-extra2.tsv")
+EXTRA_LABELS = ("news-tone-extra.tsv", "news-tone-extra2.tsv", "news-tone-extra3.tsv", "news-tone-extra4.tsv")
 # of those, the files whose items were chosen as the reserved evaluation set was
 # (select_news_labels.py): their rows are also scored, out of fold, in the decision's
 # cross-validation (the "dev" figure), and with CLS offsets "dev" the titled class offsets that
@@ -113,7 +113,7 @@ EXTRA_LABELS = ("news-tone-extra.tsv", "news-tone-extra2.tsv")
 DEV_SCORED = ("news-tone-extra2.tsv",)
 # of those, the files the value's regression does not use (the decision only): with
 # news-tone-extra2.tsv the value's 4-fold CV NYT r fell from 0.5517 to 0.5505
-DECISION_ONLY = ("news-tone-extra2.tsv", "news-tone-extra3.tsv")
+DECISION_ONLY = ("news-tone-extra2.tsv", "news-tone-extra3.tsv", "news-tone-extra4.tsv")
 
 
 def die_absent(path):
@@ -822,11 +822,14 @@ def main():
                     help="learned terms only for words in at least this many training rows")
     ap.add_argument("--stop-k", type=int, default=BUILD["stop_k"],
                     help="no learned terms for the K most frequent words of the training rows")
+    ap.add_argument("--lam-words", type=float, default=CLS["lam_words"], metavar="L",
+                    help="L2 penalty of the decision's per-word terms")
     ap.add_argument("--no-decision", action="store_true", help="thresholds on the value only (the 1.0 model)")
     ap.add_argument("--correction", choices=("libsvm", "ridge"), default=BUILD["correction"],
                     help="how the value's per-word terms are fitted (see train())")
     a = ap.parse_args()
     BUILD["word_min"], BUILD["stop_k"], BUILD["correction"] = a.word_min, a.stop_k, a.correction
+    CLS["lam_words"] = a.lam_words
     CLS["seed"] = a.seed
     if (a.news_fraction < 1.0 or a.embed or a.dev or a.dev_train) and not a.cv:
         raise SystemExit("build_model.py: --news-fraction, --embed, --dev and --dev-train are for --cv only")
