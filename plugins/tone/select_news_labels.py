@@ -15,9 +15,10 @@ drawn with the round's random.Random(seed) in that order, then shuffled into lab
     match was left either: round 2 took them all)
   round 4 (news-tone-extra4.tsv, session 7): seed 20261130, 4,000 items (all the Middle-East
     matches that were left)
+  round 5 (news-tone-extra5.tsv, session 7): seed 20261131, every item that was left (5,233)
 It only selects and displays items; the labels were decided by reading against taxonomy.md.
 
-Usage: select_news_labels.py [--round 2|3|4] [--ids]   (default round 2; --ids: "line_index TAB group" only)
+Usage: select_news_labels.py [--round 2|3|4|5] [--ids]   (default round 2; --ids: "line_index TAB group" only)
 """
 import json
 import os
@@ -37,6 +38,8 @@ ROUNDS = {
     3: (20261129, 2000, ("news-tone-extra.tsv", "news-tone-trial3.tsv", "news-tone-extra2.tsv")),
     4: (20261130, 4000, ("news-tone-extra.tsv", "news-tone-trial3.tsv", "news-tone-extra2.tsv",
                          "news-tone-extra3.tsv")),
+    5: (20261131, None, ("news-tone-extra.tsv", "news-tone-trial3.tsv", "news-tone-extra2.tsv",
+                         "news-tone-extra3.tsv", "news-tone-extra4.tsv")),
 }
 MIDDLE_EAST_CAP = 500
 
@@ -47,7 +50,7 @@ def labelled(path):
 
 
 def select(objs, taken, seed, total):
-    """[(line index, group)] in labelling order."""
+    """[(line index, group)] in labelling order (total None: every item of the pool)."""
     pool = [i for i in range(len(objs)) if i % 4 != 0 and i not in taken]
     text = {i: (objs[i].get("title") or "") + " " + (objs[i].get("text") or "") for i in pool}
     g1 = [i for i in pool if MISSILE_DEFENCE.search(text[i])]
@@ -58,7 +61,7 @@ def select(objs, taken, seed, total):
     s3 = rnd.sample(g3, min(MIDDLE_EAST_CAP, len(g3)))
     seen |= set(s3)
     rest = [i for i in pool if i not in seen]
-    s4 = rnd.sample(rest, total - len(g1) - len(g2) - len(s3))
+    s4 = rnd.sample(rest, (len(rest) if total is None else total - len(g1) - len(g2) - len(s3)))
     group = {}
     for name, ids in (("missile-defence", g1), ("defence-spending", g2), ("middle-east", s3), ("random", s4)):
         group.update((i, name) for i in ids)
