@@ -62,6 +62,8 @@ DEFAULT_PARAMS = dict(tonelib.DEFAULTS)
 # (7/8 of 32,768 slots) at which tone.c's perfect hash doubles to 65,536 slots (1 MB), and tone
 # scoring got ~15% slower; so learned-only words seen in one training document are left out,
 # smallest terms first, until the table fits (they change few labels: they are rare by choice).
+# With 1.7's 12,733 more decision rows even that was not enough (31,577 keys): then words of two
+# training documents go too, and so on, fewest documents first (fit_table()).
 # stop_k (1.3): the stop_k most frequent words of the training rows (a and for in is of on that the
 # to: 21% of the word tokens of news) get no learned terms at all, so they need no table key and
 # the scorer's table is hit by 73% of the word tokens instead of 94%; the same cross-validation
@@ -105,7 +107,8 @@ CLS = dict(lam_dense=1.0, lam_words=80.0, epochs_dense=20, lr_dense=0.1, epochs=
 
 # the team's own tone labels of non-reserved recent-news lines (training only; each file's header
 # says how its items were chosen and labelled)
-EXTRA_LABELS = ("news-tone-extra.tsv", "news-tone-extra2.tsv", "news-tone-extra3.tsv", "news-tone-extra4.tsv")
+EXTRA_LABELS = ("news-tone-extra.tsv", "news-tone-extra2.tsv", "news-tone-extra3.tsv", "news-tone-extra4.tsv",
+                "news-tone-extra5.tsv")
 # of those, the files whose items were chosen as the reserved evaluation set was
 # (select_news_labels.py): their rows are also scored, out of fold, in the decision's
 # cross-validation (the "dev" figure), and with CLS offsets "dev" the titled class offsets that
@@ -628,22 +631,25 @@ def fit_decision(Fd, SP, gold, idx, cls, wt=None, Fd2=None):
 
 
 def fit_table(tab, D, max_keys):
-    """Drop learned-only ('w') keys of words in a single training document, smallest largest
-    |term| first, until tab has at most max_keys keys; returns how many were dropped."""
+    """Drop learned-only ('w') keys until tab has at most max_keys keys: the words in the fewest
+    training documents first (one document, then two, ...), and among those the smallest
+    largest |term| first (until 1.6 only words of one document had to go). Returns how many
+    were dropped and the largest document count among them."""
     if len(tab) <= max_keys:
-        return 0
+        return 0, 0
     df = {}
     for d in D:
         for w in d:
             df[w] = df.get(w, 0) + 1
-    once = sorted((max(abs(x) for x in e[2:]), k) for k, e in tab.items() if e[0] == "w" and df.get(k, 0) == 1)
-    drop = [k for _, k in once[:len(tab) - max_keys]]
+    cand = sorted((df[k], max(abs(x) for x in e[2:]), k) for k, e in tab.items()
+                  if e[0] == "w" and df.get(k, 0) >= 1)
+    drop = cand[:len(tab) - max_keys]
     if len(tab) - len(drop) > max_keys:
-        raise SystemExit("build_model.py: %d table keys, more than max_keys %d even without the words seen once"
+        raise SystemExit("build_model.py: %d table keys, more than max_keys %d even without every learned-only word"
                          % (len(tab) - len(drop), max_keys))
-    for k in drop:
+    for _, _, k in drop:
         del tab[k]
-    return len(drop)
+    return len(drop), drop[-1][0]
 
 
 def decision_inputs(S, titled, prm, D):
@@ -939,13 +945,13 @@ def main():
         for w, (cn, cp) in decision[1][1].items():
             k, v, lu = tab.get(w, ("w", 0.0, 0.0))[:3]
             tab[w] = (k, v, lu, cn, cp)
-    dropped = fit_table(tab, D, BUILD["max_keys"])
+    dropped, dropped_df = fit_table(tab, D, BUILD["max_keys"])
     write_table(tab, src, os.path.join(a.out, "lexicon.tsv"))
     write_correction(os.path.join(a.out, "correction.txt"), prm, wv, cv, len(nyt), len(news) + len(extra_v),
                      decision, dcv, len(news) + len(extra))
     print("wrote lexicon.tsv (%d keys, %d learned word terms, %d decision word terms; %d learned-only words "
-          "seen once left out) and correction.txt"
-          % (len(tab), len(u), len(decision[1][1]) if decision else 0, dropped))
+          "seen in at most %d training documents left out) and correction.txt"
+          % (len(tab), len(u), len(decision[1][1]) if decision else 0, dropped, dropped_df))
 
 
 if __name__ == "__main__":
