@@ -457,6 +457,16 @@ static int host_emit_known(struct nt_sink *s, size_t id, double score, const str
 	return (int)li;
 }
 
+/* The index in arr[0 .. n) of the number facet/key (hash h), or n when it is not there. */
+static size_t number_find(const struct nt_sink_number *arr, size_t n, uint64_t h, const char *facet,
+                          const char *key)
+{
+	size_t i = 0;
+	while (i < n && !(arr[i].h == h && strcmp(arr[i].facet, facet) == 0 && strcmp(arr[i].key, key) == 0))
+		i++;
+	return i;
+}
+
 static int push_number(struct nt_sink *s, struct nt_sink_number **arr, size_t *n, size_t *cap,
                        const char *facet, const char *key, double v)
 {
@@ -465,12 +475,11 @@ static int push_number(struct nt_sink *s, struct nt_sink_number **arr, size_t *n
 	if (fl == 0 || fl >= 128 || kl == 0 || kl >= 128)
 		return NT_EINVAL;
 	uint64_t h = fh * 31 ^ kh;
-	for (size_t i = 0; i < *n; i++)
-		if ((*arr)[i].h == h && strcmp((*arr)[i].facet, facet) == 0 &&
-		    strcmp((*arr)[i].key, key) == 0) {
-			(*arr)[i].value = v == v ? v : 0.0;
-			return NT_OK;
-		}
+	size_t i = number_find(*arr, *n, h, facet, key);
+	if (i < *n) {
+		(*arr)[i].value = v == v ? v : 0.0;
+		return NT_OK;
+	}
 	if (*n == *cap && grow_array((void **)arr, cap, *n + 1, sizeof **arr) != NT_OK) {
 		s->overflow = 1;
 		return NT_ENOMEM;
@@ -514,13 +523,8 @@ static int host_emit_known_numbers(struct nt_sink *s, size_t first, const double
 	for (size_t i = 0; i < n; i++) {
 		const struct nt_known_label *kn = &k->num[first + i];
 		const double x = v[i] == v[i] ? v[i] : 0.0;
-		size_t j = 0;
 		/* a number set before (by name or by id) keeps its place and takes the new value */
-		while (j < s->nnumbers && !(s->numbers[j].h == kn->h &&
-		                            ((s->numbers[j].key == kn->label && s->numbers[j].facet == kn->facet) ||
-		                             (strcmp(s->numbers[j].facet, kn->facet) == 0 &&
-		                              strcmp(s->numbers[j].key, kn->label) == 0))))
-			j++;
+		size_t j = number_find(s->numbers, s->nnumbers, kn->h, kn->facet, kn->label);
 		if (j == s->nnumbers) {
 			s->numbers[j].facet = kn->facet;
 			s->numbers[j].key = kn->label;
