@@ -391,6 +391,17 @@ def macro_f1(g, p):
     return sum(fs) / 3
 
 
+def class_report(g, p):
+    """Per-class F1 and how many items each class has and is given (negative, neutral, positive)."""
+    out = []
+    for c in (-1, 0, 1):
+        tp = sum(1 for a, b in zip(g, p) if a == c and b == c)
+        ng, np_ = sum(1 for a in g if a == c), sum(1 for b in p if b == c)
+        out.append("%s F1 %.3f (%d gold, %d given)" % (("negative", "neutral", "positive")[c + 1],
+                                                       2.0 * tp / (ng + np_) if ng + np_ else 0.0, ng, np_))
+    return "; ".join(out)
+
+
 def gold_cls(y):
     return cls(y, -0.05, 0.05)
 
@@ -414,6 +425,16 @@ def doc_words(toks):
     for n, fl, _ in toks:
         if fl & tonelib.W:
             d[n] = d.get(n, 0.0) + 1.0 / ns
+    return d
+
+
+def title_words(toks):
+    """Exploration (--title-words): the title's word keys, prefixed "T:", with weight 1/nsent each."""
+    ns = max(1, (toks[-1][2] + 1) if toks else 1)
+    d = {}
+    for n, fl, _ in toks:
+        if (fl & tonelib.W) and (fl & tonelib.TITLE):
+            d["T:" + n] = d.get("T:" + n, 0.0) + 1.0 / ns
     return d
 
 
@@ -617,16 +638,17 @@ def average_models(runs):
     return wd, ws
 
 
-def fit_decision(Fd, SP, gold, idx, cls, wt=None, Fd2=None):
+def fit_decision(Fd, SP, gold, idx, cls, wt=None, Fd2=None, wt2=None):
     """The two decision models trained on rows idx: dense only, and dense + per-word terms; each
     the average of cls["avg"] runs with seeds seed, seed + 1, ...; wt: optional row weights;
-    Fd2: other dense inputs for the second model (default Fd)."""
+    Fd2: other dense inputs for the second model (default Fd); wt2: the second model's row
+    weights when they differ from wt."""
     nosp = [{} for _ in SP]
     seeds = [cls["seed"] + a for a in range(cls["avg"])]
     m1 = average_models([lr_train(Fd, nosp, gold, idx, cls["lam_dense"], 0.0, cls["epochs_dense"],
                                   cls["lr_dense"], sd, wt) for sd in seeds])
     m2 = average_models([lr_train(Fd if Fd2 is None else Fd2, SP, gold, idx, cls["lam_dense"], cls["lam_words"],
-                                  cls["epochs"], cls["lr"], sd, wt) for sd in seeds])
+                                  cls["epochs"], cls["lr"], sd, wt if wt2 is None else wt2) for sd in seeds])
     return to_reference(*m1, cls["prune"]), to_reference(*m2, cls["prune"])
 
 
@@ -665,7 +687,7 @@ def decision_inputs(S, titled, prm, D):
 
 
 def cross_validate_decision(S, D, y, folds, titled, group, prm, cls, wt=None, keep=None, vec=None,
-                            senti_only=False):
+                            senti_only=False, wt2=None):
     """4-fold out-of-fold classes: untitled rows by the dense model, titled rows by the one with
     word terms. Macro-F1 on the rows of each group (group[i]: "nyt" for NYT snippets, "news" for
     recent-news-train, "dev" for the team's labels when scored, None: not scored), with
@@ -682,7 +704,7 @@ def cross_validate_decision(S, D, y, folds, titled, group, prm, cls, wt=None, ke
     z = [(0.0, 0.0, 0.0)] * len(y)
     for fo in (1, 2, 3, 4):
         tr = [i for i in range(len(y)) if folds[i] != fo and (keep is None or i in keep)]
-        m1, m2 = fit_decision(Fd, SP, gold, tr, cls, wt, Fd2)
+        m1, m2 = fit_decision(Fd, SP, gold, tr, cls, wt, Fd2, wt2)
         for i in range(len(y)):
             if folds[i] == fo:
                 z[i] = decide(m2, Fd2[i], SP[i])[1] if titled[i] else decide(m1, Fd[i], {})[1]
@@ -704,6 +726,7 @@ def cross_validate_decision(S, D, y, folds, titled, group, prm, cls, wt=None, ke
             return macro_f1(g, [max(range(3), key=lambda k: (z[i][0] + a * z[i][3], 0.0, z[i][2] + b * z[i][3])[k]) - 1 for i in ii])
         best = max(((f1_at(a, b), -abs(a) - abs(b), a, b) for a in grid for b in grid))
         out[name] = f1_at(0.0, 0.0)
+        out[name + "_classes"] = class_report(g, [max(range(3), key=lambda k: z[i][k]) - 1 for i in ii])
         out[name + "_tuned"], out[name + "_off"] = best[0], (best[2], best[3])
         # the same offsets chosen without the rows they are applied to: for each fold, the
         # offsets that maximise macro-F1 on the other three folds' out-of-fold scores
@@ -819,6 +842,12 @@ def main():
                          "curve; every --dev row is still scored)")
     ap.add_argument("--offsets-senti", action="store_true",
                     help="--cv only: the class offsets move only texts with a sentiment word")
+    ap.add_argument("--silver-weight", type=float, default=1.0, metavar="W",
+                    help="exploration (--cv): the silver news rows' weight in the decision's loss")
+    ap.add_argument("--nyt-word-weight", type=float, default=1.0, metavar="W",
+                    help="exploration (--cv): the NYT rows' weight in the loss of the decision with word terms")
+    ap.add_argument("--title-words", action="store_true",
+                    help="exploration (--cv): title words get decision terms of their own too")
     ap.add_argument("--seed", type=int, default=CLS["seed"],
                     help="first seed of the decision's averaged runs (CV and model)")
     ap.add_argument("--cv", action="store_true", help="print 4-fold CV on non-reserved items only")
@@ -834,6 +863,8 @@ def main():
     ap.add_argument("--correction", choices=("libsvm", "ridge"), default=BUILD["correction"],
                     help="how the value's per-word terms are fitted (see train())")
     a = ap.parse_args()
+    if not a.cv and (a.title_words or a.silver_weight != 1.0 or a.nyt_word_weight != 1.0):
+        ap.error("--title-words, --silver-weight and --nyt-word-weight are for --cv only (see plugins/tone/README.md, session 8)")
     BUILD["word_min"], BUILD["stop_k"], BUILD["correction"] = a.word_min, a.stop_k, a.correction
     CLS["lam_words"] = a.lam_words
     CLS["seed"] = a.seed
@@ -904,7 +935,21 @@ def main():
                 vec = (embed.cached_vectors(data, a.embed, a.embed_cache), a.embed, a.embed_scale)
                 print("word vectors: %d words, %d dimensions, scale %g" % (len(vec[0]), a.embed, a.embed_scale),
                       flush=True)
-            dcv = cross_validate_decision(S, D, y, folds, titled, group, prm, CLS, keep=keep, vec=vec,
+            Dd = D
+            if a.title_words:
+                Dd = []
+                for d, (_, _, ti, t) in zip(D, rows):
+                    d2 = dict(d)
+                    if ti is not None:
+                        d2.update(title_words(tonelib.tokenize_article(ti, t)))
+                    Dd.append(d2)
+            wt = wt2 = None
+            if a.silver_weight != 1.0 or a.nyt_word_weight != 1.0:
+                wt = [a.silver_weight if g == "news" else 1.0 for g in group]
+                wt2 = [a.nyt_word_weight if g == "nyt" else w for g, w in zip(group, wt)]
+                print("decision row weights: silver news %g, NYT in the word model %g"
+                      % (a.silver_weight, a.nyt_word_weight))
+            dcv = cross_validate_decision(S, Dd, y, folds, titled, group, prm, CLS, wt=wt, wt2=wt2, keep=keep, vec=vec,
                                           senti_only=a.offsets_senti or CLS["offsets"] == "dev-sentiment")
         print("4-fold CV of the 3-class decision: NYT non-reserved macro-F1 %.4f (with class offsets %+.1f %+.1f: "
               "%.4f); news non-reserved macro-F1 %.4f (with offsets %+.1f %+.1f: %.4f)"
@@ -912,6 +957,9 @@ def main():
                  dcv["news_off"][0], dcv["news_off"][1], dcv["news_tuned"]), flush=True)
         print("  offsets chosen on the other three folds only: NYT %.4f, news %.4f"
               % (dcv["nyt_nested"], dcv["news_nested"]), flush=True)
+        for name in ("nyt", "news", "dev"):
+            if name + "_classes" in dcv:
+                print("  %s by class: %s" % (name, dcv[name + "_classes"]), flush=True)
         if "dev" in dcv:
             print("  dev (the team's labels, %d items): macro-F1 %.4f (with offsets %+.1f %+.1f: %.4f; "
                   "offsets chosen on the other three folds only: %.4f)"
