@@ -859,6 +859,8 @@ def main():
                     help="no learned terms for the K most frequent words of the training rows")
     ap.add_argument("--lam-words", type=float, default=CLS["lam_words"], metavar="L",
                     help="L2 penalty of the decision's per-word terms")
+    ap.add_argument("--word-epochs", type=int, default=CLS["epochs"], metavar="N",
+                    help="epochs of the decision with word terms")
     ap.add_argument("--no-decision", action="store_true", help="thresholds on the value only (the 1.0 model)")
     ap.add_argument("--correction", choices=("libsvm", "ridge"), default=BUILD["correction"],
                     help="how the value's per-word terms are fitted (see train())")
@@ -867,6 +869,7 @@ def main():
         ap.error("--title-words, --silver-weight and --nyt-word-weight are for --cv only (see plugins/tone/README.md, session 8)")
     BUILD["word_min"], BUILD["stop_k"], BUILD["correction"] = a.word_min, a.stop_k, a.correction
     CLS["lam_words"] = a.lam_words
+    CLS["epochs"] = a.word_epochs
     CLS["seed"] = a.seed
     if (a.news_fraction < 1.0 or a.embed or a.dev or a.dev_train) and not a.cv:
         raise SystemExit("build_model.py: --news-fraction, --embed, --dev and --dev-train are for --cv only")
