@@ -846,6 +846,8 @@ def main():
                     help="exploration (--cv): the silver news rows' weight in the decision's loss")
     ap.add_argument("--nyt-word-weight", type=float, default=1.0, metavar="W",
                     help="exploration (--cv): the NYT rows' weight in the loss of the decision with word terms")
+    ap.add_argument("--positive-weight", type=float, default=1.0, metavar="W",
+                    help="exploration (--cv): the weight of titled rows labelled positive in the decision's loss")
     ap.add_argument("--title-words", action="store_true",
                     help="exploration (--cv): title words get decision terms of their own too")
     ap.add_argument("--seed", type=int, default=CLS["seed"],
@@ -865,8 +867,9 @@ def main():
     ap.add_argument("--correction", choices=("libsvm", "ridge"), default=BUILD["correction"],
                     help="how the value's per-word terms are fitted (see train())")
     a = ap.parse_args()
-    if not a.cv and (a.title_words or a.silver_weight != 1.0 or a.nyt_word_weight != 1.0):
-        ap.error("--title-words, --silver-weight and --nyt-word-weight are for --cv only (see plugins/tone/README.md, session 8)")
+    if not a.cv and (a.title_words or a.silver_weight != 1.0 or a.nyt_word_weight != 1.0 or a.positive_weight != 1.0):
+        ap.error("--title-words, --silver-weight, --nyt-word-weight and --positive-weight are for --cv only "
+                 "(see plugins/tone/README.md, session 8)")
     BUILD["word_min"], BUILD["stop_k"], BUILD["correction"] = a.word_min, a.stop_k, a.correction
     CLS["lam_words"] = a.lam_words
     CLS["epochs"] = a.word_epochs
@@ -947,11 +950,12 @@ def main():
                         d2.update(title_words(tonelib.tokenize_article(ti, t)))
                     Dd.append(d2)
             wt = wt2 = None
-            if a.silver_weight != 1.0 or a.nyt_word_weight != 1.0:
-                wt = [a.silver_weight if g == "news" else 1.0 for g in group]
+            if a.silver_weight != 1.0 or a.nyt_word_weight != 1.0 or a.positive_weight != 1.0:
+                wt = [(a.silver_weight if g == "news" else 1.0) * (a.positive_weight if t and gold_cls(v) > 0 else 1.0)
+                      for g, t, v in zip(group, titled, y)]
                 wt2 = [a.nyt_word_weight if g == "nyt" else w for g, w in zip(group, wt)]
-                print("decision row weights: silver news %g, NYT in the word model %g"
-                      % (a.silver_weight, a.nyt_word_weight))
+                print("decision row weights: silver news %g, NYT in the word model %g, titled positive rows %g"
+                      % (a.silver_weight, a.nyt_word_weight, a.positive_weight))
             dcv = cross_validate_decision(S, Dd, y, folds, titled, group, prm, CLS, wt=wt, wt2=wt2, keep=keep, vec=vec,
                                           senti_only=a.offsets_senti or CLS["offsets"] == "dev-sentiment")
         print("4-fold CV of the 3-class decision: NYT non-reserved macro-F1 %.4f (with class offsets %+.1f %+.1f: "
