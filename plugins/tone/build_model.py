@@ -379,27 +379,24 @@ def cls(x, lo=-0.05, hi=0.05):
     return 1 if x >= hi else (-1 if x <= lo else 0)
 
 
+def class_f1(g, p, c):
+    """F1 of class c, and how many items have it (gold g) and are given it (p)."""
+    tp = sum(1 for a, b in zip(g, p) if a == c and b == c)
+    fp = sum(1 for a, b in zip(g, p) if a != c and b == c)
+    fn = sum(1 for a, b in zip(g, p) if a == c and b != c)
+    pr = tp / (tp + fp) if tp + fp else 0.0
+    rc = tp / (tp + fn) if tp + fn else 0.0
+    return (2 * pr * rc / (pr + rc) if pr + rc else 0.0), tp + fn, tp + fp
+
+
 def macro_f1(g, p):
-    fs = []
-    for c in (-1, 0, 1):
-        tp = sum(1 for a, b in zip(g, p) if a == c and b == c)
-        fp = sum(1 for a, b in zip(g, p) if a != c and b == c)
-        fn = sum(1 for a, b in zip(g, p) if a == c and b != c)
-        pr = tp / (tp + fp) if tp + fp else 0.0
-        rc = tp / (tp + fn) if tp + fn else 0.0
-        fs.append(2 * pr * rc / (pr + rc) if pr + rc else 0.0)
-    return sum(fs) / 3
+    return sum(class_f1(g, p, c)[0] for c in (-1, 0, 1)) / 3
 
 
 def class_report(g, p):
     """Per-class F1 and how many items each class has and is given (negative, neutral, positive)."""
-    out = []
-    for c in (-1, 0, 1):
-        tp = sum(1 for a, b in zip(g, p) if a == c and b == c)
-        ng, np_ = sum(1 for a in g if a == c), sum(1 for b in p if b == c)
-        out.append("%s F1 %.3f (%d gold, %d given)" % (("negative", "neutral", "positive")[c + 1],
-                                                       2.0 * tp / (ng + np_) if ng + np_ else 0.0, ng, np_))
-    return "; ".join(out)
+    return "; ".join("%s F1 %.3f (%d gold, %d given)" % ((name,) + class_f1(g, p, c))
+                     for c, name in ((-1, "negative"), (0, "neutral"), (1, "positive")))
 
 
 def gold_cls(y):
@@ -418,23 +415,14 @@ def best_thresholds(pred, gold):
     return best
 
 
-def doc_words(toks):
-    """Unigram word keys of a document with weight 1/nsent each (the learned term)."""
+def doc_words(toks, need=0, prefix=""):
+    """Unigram word keys of a document with weight 1/nsent each (the learned term); need: flags
+    a word must also have (tonelib.TITLE: the title's words only), prefix: put before each key."""
     ns = max(1, (toks[-1][2] + 1) if toks else 1)
     d = {}
     for n, fl, _ in toks:
-        if fl & tonelib.W:
-            d[n] = d.get(n, 0.0) + 1.0 / ns
-    return d
-
-
-def title_words(toks):
-    """Exploration (--title-words): the title's word keys, prefixed "T:", with weight 1/nsent each."""
-    ns = max(1, (toks[-1][2] + 1) if toks else 1)
-    d = {}
-    for n, fl, _ in toks:
-        if (fl & tonelib.W) and (fl & tonelib.TITLE):
-            d["T:" + n] = d.get("T:" + n, 0.0) + 1.0 / ns
+        if fl & tonelib.W and fl & need == need:
+            d[prefix + n] = d.get(prefix + n, 0.0) + 1.0 / ns
     return d
 
 
@@ -867,15 +855,14 @@ def main():
     ap.add_argument("--correction", choices=("libsvm", "ridge"), default=BUILD["correction"],
                     help="how the value's per-word terms are fitted (see train())")
     a = ap.parse_args()
-    if not a.cv and (a.title_words or a.silver_weight != 1.0 or a.nyt_word_weight != 1.0 or a.positive_weight != 1.0):
-        ap.error("--title-words, --silver-weight, --nyt-word-weight and --positive-weight are for --cv only "
-                 "(see plugins/tone/README.md, session 8)")
     BUILD["word_min"], BUILD["stop_k"], BUILD["correction"] = a.word_min, a.stop_k, a.correction
     CLS["lam_words"] = a.lam_words
     CLS["epochs"] = a.word_epochs
     CLS["seed"] = a.seed
-    if (a.news_fraction < 1.0 or a.embed or a.dev or a.dev_train) and not a.cv:
-        raise SystemExit("build_model.py: --news-fraction, --embed, --dev and --dev-train are for --cv only")
+    if (a.news_fraction < 1.0 or a.embed or a.dev or a.dev_train or a.title_words or a.silver_weight != 1.0
+            or a.nyt_word_weight != 1.0 or a.positive_weight != 1.0) and not a.cv:
+        raise SystemExit("build_model.py: --news-fraction, --embed, --dev, --dev-train, --title-words, --silver-weight, "
+                         "--nyt-word-weight and --positive-weight are for --cv only")
     data = os.path.normpath(a.data)
     if not os.path.isdir(data):
         die_absent(data)
@@ -947,7 +934,7 @@ def main():
                 for d, (_, _, ti, t) in zip(D, rows):
                     d2 = dict(d)
                     if ti is not None:
-                        d2.update(title_words(tonelib.tokenize_article(ti, t)))
+                        d2.update(doc_words(tonelib.tokenize_article(ti, t), tonelib.TITLE, "T:"))
                     Dd.append(d2)
             wt = wt2 = None
             if a.silver_weight != 1.0 or a.nyt_word_weight != 1.0 or a.positive_weight != 1.0:
