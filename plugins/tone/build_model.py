@@ -21,10 +21,13 @@ tonelib.features(), then a libsvm epsilon-SVR (linear kernel; svr_fit.py, needs 
 python3-libsvm) of its residuals on per-word inputs, giving the per-word terms; fitted on the
 non-reserved NYT snippets and labelled news (--correction ridge: the 1.0-1.3 all-ridge fit). The label is a 3-class multinomial logistic regression over
 tonelib.class_features() (separate weights for titled and untitled text; per-word terms for titled
-articles), trained on the same rows; --cv prints 4-fold figures of both. Reserved items (NYT
-articles A % 5 == 0, recent-news lines % 4 == 0) are never read.
+articles), trained on the same rows; --cv prints 4-fold figures of both. --agnews FILES adds the
+team's labels of AG News test rows (DIR/agnews/test.csv.gz) to the decision's rows. Reserved items
+(NYT articles A % 5 == 0, recent-news lines % 4 == 0, AG News rows % 4 == 0) are never read.
 """
 import argparse
+import csv
+import gzip
 import json
 import math
 import os
@@ -117,6 +120,9 @@ DEV_SCORED = ("news-tone-extra2.tsv",)
 # of those, the files the value's regression does not use (the decision only): with
 # news-tone-extra2.tsv the value's 4-fold CV NYT r fell from 0.5517 to 0.5505
 DECISION_ONLY = ("news-tone-extra2.tsv", "news-tone-extra3.tsv", "news-tone-extra4.tsv", "news-tone-extra5.tsv")
+# the team's own tone labels of non-reserved AG News test rows (2004 wire copy; the decision
+# only, scored out of fold as the "agnews" set in the decision's cross-validation)
+AGNEWS_LABELS = ()
 
 
 def die_absent(path):
@@ -294,6 +300,24 @@ def read_news(data, labels, extra=()):
     return rows, rows2, origin
 
 
+def read_agnews(data, path):
+    """Rows (fold, y, title, text) of the AG News test rows labelled in `path` (first column the
+    0-based row index, last the tone), their text as tests/bench/tone_eval.py gives it to newstag;
+    the fold is (row // 4) % 4 + 1, as for recent-news lines."""
+    p = os.path.join(data, "agnews", "test.csv.gz")
+    if not os.path.exists(p):
+        die_absent(p)
+    want = read_tone_labels(path)
+    rows = []
+    with gzip.open(p, "rt", encoding="utf-8") as f:
+        for i, row in enumerate(csv.reader(f)):
+            if i in want:
+                rows.append(((i // 4) % 4 + 1, NEWS_Y[want.pop(i)], row[1], row[2].replace("\\", " ")))
+    if want:
+        raise SystemExit("%s: row %d is not in %s" % (path, min(want), p))
+    return rows
+
+
 NEWSMTSC_Y = {(2,): -0.4, (4,): 0.0, (6,): 0.4}
 
 
@@ -315,7 +339,7 @@ def read_newsmtsc(data):
 
 
 def read_tone_labels(path):
-    """{line index: tone} from a TSV whose first column is the line index and last the tone."""
+    """{index: tone} from a TSV whose first column is the line (or row) index and last the tone."""
     if not os.path.exists(path):
         die_absent(path)
     want = {}
@@ -326,9 +350,11 @@ def read_tone_labels(path):
             parts = line.rstrip("\n").split("\t")
             idx, tone = int(parts[0]), parts[-1].strip()
             if idx % 4 == 0:
-                raise SystemExit("%s:%d: line %d is in the reserved pool" % (path, ln, idx))
+                raise SystemExit("%s:%d: item %d is in the reserved pool" % (path, ln, idx))
             if tone not in NEWS_Y:
                 raise SystemExit("%s:%d: bad tone %r" % (path, ln, tone))
+            if idx in want:
+                raise SystemExit("%s:%d: item %d is labelled twice" % (path, ln, idx))
             want[idx] = tone
     return want
 
@@ -704,7 +730,7 @@ def cross_validate_decision(S, D, y, folds, titled, group, prm, cls, wt=None, ke
         z = [(a, b, c, 1.0 - Fd[i][jn]) for i, (a, b, c) in enumerate(z)]
     else:
         z = [(a, b, c, 1.0) for a, b, c in z]
-    for name in ("nyt", "news", "dev"):
+    for name in ("nyt", "news", "dev", "agnews"):
         ii = [i for i in range(len(y)) if group[i] == name]
         if not ii:
             continue
@@ -748,7 +774,7 @@ def apply_offsets(model, off, senti=False):
     return (dn, dp), words
 
 
-def write_correction(path, prm, w, cv, n, nnews, decision=None, dcv=None, ndec=0):
+def write_correction(path, prm, w, cv, n, nnews, decision=None, dcv=None, ndec=0, nag=0):
     lo, hi = cv["lo"], cv["hi"]
     with open(path, "w", encoding="utf-8") as f:
         f.write("nttone-correction 1\n")
@@ -776,7 +802,8 @@ def write_correction(path, prm, w, cv, n, nnews, decision=None, dcv=None, ndec=0
             f.write("# 3-class decision (replaces the thresholds): multinomial logistic regression,\n")
             f.write("# neutral = 0, class = argmax; untitled text: dense features only; titled articles:\n")
             f.write("# dense features + the per-word terms of lexicon.tsv (columns 5, 6) / sentences.\n")
-            f.write("# Trained on the %d NYT snippets and %d hand-labelled recent-news items.\n" % (n, ndec))
+            f.write("# Trained on the %d NYT snippets and %d hand-labelled recent-news items%s.\n"
+                    % (n, ndec, " and %d AG News items" % nag if nag else ""))
             f.write("# 4-fold CV macro-F1 (non-reserved): NYT %.4f, news %.4f (argmax); with the class\n"
                     "# offsets that maximise it on those out-of-fold scores: NYT %.4f, news %.4f\n"
                     % (dcv["nyt"], dcv["news"], dcv["nyt_tuned"], dcv["news_tuned"]))
@@ -820,6 +847,9 @@ def main():
                          "compute and write it (the vectors depend only on the data and DIM)")
     ap.add_argument("--embed-scale", type=float, default=2.0, metavar="S",
                     help="--cv only: the scale of those inputs")
+    ap.add_argument("--agnews", default=",".join(os.path.join(HERE, f) for f in AGNEWS_LABELS), metavar="FILES",
+                    help="the team's tone labels of non-reserved AG News test rows (the decision's training; "
+                         "scored out of fold as 'agnews' in --cv), comma-separated files; '' for none")
     ap.add_argument("--dev", default="", metavar="FILES",
                     help="--cv only: the team's labels (comma-separated files, format of --extra) scored "
                          "out of fold as a third set, 'dev', and never trained on")
@@ -879,6 +909,14 @@ def main():
     extra_origin += [o for o in origin if o not in dev_paths and os.path.basename(o) in DECISION_ONLY]
     extra_v = [r for r, o in zip(extra, origin) if o not in dev_paths and os.path.basename(o) not in DECISION_ONLY]
     extra_d = [r for r, o in zip(extra, origin) if o not in dev_paths and os.path.basename(o) in DECISION_ONLY]
+    # the team's AG News rows: the decision's only, after the recent-news ones
+    ag_paths = [f for f in a.agnews.split(",") if f]
+    nag = 0
+    for path in ag_paths:
+        ag = read_agnews(data, path)
+        extra_d += ag
+        extra_origin += [path] * len(ag)
+        nag += len(ag)
     extra = extra_v + extra_d
     BUILD["stop"] = stop_words(nyt + news + extra, BUILD["stop_k"])
     rows = nyt + news + extra + dev
@@ -895,7 +933,8 @@ def main():
         titled = [r[2] is not None for r in rows]
         folds = [r[0] for r in rows]
         group = (["nyt"] * len(nyt) + ["news"] * len(news)
-                 + [("dev" if os.path.basename(o) in DEV_SCORED else None) for o in extra_origin]
+                 + [("dev" if os.path.basename(o) in DEV_SCORED else "agnews" if o in ag_paths else None)
+                    for o in extra_origin]
                  + ["dev"] * len(dev))
         if a.newsmtsc:
             # exploration only (--cv): NewsMTSC sentences as extra untitled decision rows, trained
@@ -951,14 +990,15 @@ def main():
                  dcv["news_off"][0], dcv["news_off"][1], dcv["news_tuned"]), flush=True)
         print("  offsets chosen on the other three folds only: NYT %.4f, news %.4f"
               % (dcv["nyt_nested"], dcv["news_nested"]), flush=True)
-        for name in ("nyt", "news", "dev"):
+        for name in ("nyt", "news", "dev", "agnews"):
             if name + "_classes" in dcv:
                 print("  %s by class: %s" % (name, dcv[name + "_classes"]), flush=True)
-        if "dev" in dcv:
-            print("  dev (the team's labels, %d items): macro-F1 %.4f (with offsets %+.1f %+.1f: %.4f; "
-                  "offsets chosen on the other three folds only: %.4f)"
-                  % (sum(1 for g in group if g == "dev"), dcv["dev"], dcv["dev_off"][0], dcv["dev_off"][1],
-                     dcv["dev_tuned"], dcv["dev_nested"]), flush=True)
+        for name, what in (("dev", "the team's labels"), ("agnews", "the team's AG News labels")):
+            if name in dcv:
+                print("  %s (%s, %d items): macro-F1 %.4f (with offsets %+.1f %+.1f: %.4f; "
+                      "offsets chosen on the other three folds only: %.4f)"
+                      % (name, what, sum(1 for g in group if g == name), dcv[name], dcv[name + "_off"][0],
+                         dcv[name + "_off"][1], dcv[name + "_tuned"], dcv[name + "_nested"]), flush=True)
     if a.cv:
         return
     if a.newsmtsc:
@@ -990,7 +1030,7 @@ def main():
     dropped, dropped_df = fit_table(tab, D, BUILD["max_keys"])
     write_table(tab, src, os.path.join(a.out, "lexicon.tsv"))
     write_correction(os.path.join(a.out, "correction.txt"), prm, wv, cv, len(nyt), len(news) + len(extra_v),
-                     decision, dcv, len(news) + len(extra))
+                     decision, dcv, len(news) + len(extra) - nag, nag)
     print("wrote lexicon.tsv (%d keys, %d learned word terms, %d decision word terms; %d learned-only words "
           "seen in at most %d training documents left out) and correction.txt"
           % (len(tab), len(u), len(decision[1][1]) if decision else 0, dropped, dropped_df))

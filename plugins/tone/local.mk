@@ -17,6 +17,7 @@ tests_check_tone_LDADD = core/libnewstag.la $(CHECK_LIBS) $(CJSON_LIBS) $(LIBM)
 EXTRA_DIST += plugins/tone/README.md plugins/tone/build_model.py plugins/tone/tonelib.py plugins/tone/svr_fit.py \
 	plugins/tone/news-tone-extra.tsv plugins/tone/news-tone-trial3.tsv plugins/tone/news-tone-extra2.tsv \
 	plugins/tone/news-tone-extra3.tsv plugins/tone/news-tone-extra4.tsv plugins/tone/news-tone-extra5.tsv \
-	plugins/tone/news-tone-agreement.tsv plugins/tone/news-tone-agreement2.tsv tests/bench/label_agreement.py \
+	plugins/tone/news-tone-agnews.tsv plugins/tone/news-tone-agreement.tsv plugins/tone/news-tone-agreement2.tsv \
+	plugins/tone/news-tone-agnews-agreement.tsv tests/bench/label_agreement.py \
 	plugins/tone/select_news_labels.py plugins/tone/embed.py \
 	tests/bench/tone_eval.py tests/bench/vader_ref.py tests/bench/tone_speed.c tests/bench/nyt_raters.py

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""select_news_labels.py - select the non-reserved recent-news items of a tone labelling round (news-tone-extra2.tsv, -extra3.tsv).
+"""select_news_labels.py - select the non-reserved news items of a tone labelling round (news-tone-extra2.tsv to -extra5.tsv, news-tone-agnews.tsv).
 
 Stdlib only. Reads ../shared/data/recent-news/rumca-rss-2022-2023.jsonl (not part of this
 repository; exits with status 2 when it is absent) and only its NON-reserved lines (0-based line
@@ -16,10 +16,15 @@ drawn with the round's random.Random(seed) in that order, then shuffled into lab
   round 4 (news-tone-extra4.tsv, session 7): seed 20261130, 4,000 items (all the Middle-East
     matches that were left)
   round 5 (news-tone-extra5.tsv, session 7): seed 20261131, every item that was left (5,233)
+  round agnews (news-tone-agnews.tsv, session 9): seed 20261201, every NON-reserved row of
+    ../shared/data/agnews/test.csv.gz (0-based row index % 4 != 0; 5,700), shuffled; their text
+    as tests/bench/tone_eval.py gives it to newstag (and as select_eval.py showed the reserved ones)
 It only selects and displays items; the labels were decided by reading against taxonomy.md.
 
-Usage: select_news_labels.py [--round 2|3|4|5] [--ids]   (default round 2; --ids: "line_index TAB group" only)
+Usage: select_news_labels.py [--round 2|3|4|5|agnews] [--ids]   (default round 2; --ids: "index TAB group" only)
 """
+import csv
+import gzip
 import json
 import os
 import random
@@ -42,6 +47,7 @@ ROUNDS = {
                          "news-tone-extra3.tsv", "news-tone-extra4.tsv")),
 }
 MIDDLE_EAST_CAP = 500
+AGNEWS_SEED = 20261201
 
 
 def labelled(path):
@@ -70,7 +76,37 @@ def select(objs, taken, seed, total):
     return [(i, group[i]) for i in order]
 
 
+def agnews_round(ids_only):
+    """The agnews round: every non-reserved AG News test row, in labelling order."""
+    src = os.path.join(DATA, "agnews", "test.csv.gz")
+    if not os.path.exists(src):
+        sys.stderr.write("select_news_labels.py: %s is absent (../shared is not part of this repository)\n" % src)
+        sys.exit(2)
+    with gzip.open(src, "rt", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    order = [i for i in range(len(rows)) if i % 4 != 0]
+    random.Random(AGNEWS_SEED).shuffle(order)
+    for i in order:
+        if ids_only:
+            print("%d\tagnews" % i)
+        else:
+            print("%d\tagnews\n\tTITLE: %s\n\tTEXT: %s\n" % (i, rows[i][1].strip(), rows[i][2].replace("\\", " ").strip()))
+
+
 def main():
+    args = sys.argv[1:]
+    rnd_no = "2"
+    if "--round" in args:
+        k = args.index("--round")
+        if k + 1 >= len(args) or args[k + 1] not in [str(r) for r in ROUNDS] + ["agnews"]:
+            sys.stderr.write("select_news_labels.py: --round takes one of %s, agnews\n"
+                             % ", ".join(map(str, sorted(ROUNDS))))
+            sys.exit(2)
+        rnd_no = args[k + 1]
+    ids_only = "--ids" in args
+    if rnd_no == "agnews":
+        agnews_round(ids_only)
+        return
     src = os.path.join(DATA, "recent-news", "rumca-rss-2022-2023.jsonl")
     for p in (src, LABELS):
         if not os.path.exists(p):
@@ -78,19 +114,10 @@ def main():
             sys.exit(2)
     with open(src, encoding="utf-8") as f:
         objs = [json.loads(l) for l in f if l.strip()]
-    args = sys.argv[1:]
-    rnd_no = 2
-    if "--round" in args:
-        k = args.index("--round")
-        if k + 1 >= len(args) or not args[k + 1].isdigit() or int(args[k + 1]) not in ROUNDS:
-            sys.stderr.write("select_news_labels.py: --round takes one of %s\n" % ", ".join(map(str, sorted(ROUNDS))))
-            sys.exit(2)
-        rnd_no = int(args[k + 1])
-    seed, total, exclude = ROUNDS[rnd_no]
+    seed, total, exclude = ROUNDS[int(rnd_no)]
     taken = labelled(LABELS)
     for name in exclude:
         taken |= labelled(os.path.join(HERE, name))
-    ids_only = "--ids" in args
     for i, g in select(objs, taken, seed, total):
         if ids_only:
             print("%d\t%s" % (i, g))
