@@ -26,8 +26,6 @@ team's labels of AG News test rows (DIR/agnews/test.csv.gz) to the decision's ro
 (NYT articles A % 5 == 0, recent-news lines % 4 == 0, AG News rows % 4 == 0) are never read.
 """
 import argparse
-import csv
-import gzip
 import json
 import math
 import os
@@ -39,6 +37,8 @@ sys.path.insert(0, HERE)
 import embed  # noqa: E402
 import svr_fit  # noqa: E402
 import tonelib  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "bench"))
+import tone_eval  # noqa: E402
 
 # Rule vocabularies (VADER's published lists, extended for news).
 NEGATORS = """aint arent cannot cant couldnt darent didnt doesnt ain't aren't can't couldn't daren't
@@ -302,20 +302,14 @@ def read_news(data, labels, extra=()):
 
 def read_agnews(data, path):
     """Rows (fold, y, title, text) of the AG News test rows labelled in `path` (first column the
-    0-based row index, last the tone), their text as tests/bench/tone_eval.py gives it to newstag;
-    the fold is (row // 4) % 4 + 1, as for recent-news lines."""
-    p = os.path.join(data, "agnews", "test.csv.gz")
-    if not os.path.exists(p):
-        die_absent(p)
+    0-based row index, last the tone), read by tests/bench/tone_eval.py's reader, so their text is
+    what newstag is given there; the fold is (row // 4) % 4 + 1, as for recent-news lines."""
     want = read_tone_labels(path)
-    rows = []
-    with gzip.open(p, "rt", encoding="utf-8") as f:
-        for i, row in enumerate(csv.reader(f)):
-            if i in want:
-                rows.append(((i // 4) % 4 + 1, NEWS_Y[want.pop(i)], row[1], row[2].replace("\\", " ")))
-    if want:
-        raise SystemExit("%s: row %d is not in %s" % (path, min(want), p))
-    return rows
+    texts = tone_eval.read_agnews(data, want)
+    missing = sorted(set(want) - set(texts))
+    if missing:
+        raise SystemExit("%s: row %d is not in %s" % (path, missing[0], os.path.join(data, "agnews", "test.csv.gz")))
+    return [((i // 4) % 4 + 1, NEWS_Y[want[i]], texts[i][0], texts[i][1]) for i in sorted(want)]
 
 
 NEWSMTSC_Y = {(2,): -0.4, (4,): 0.0, (6,): 0.4}
