@@ -23,8 +23,6 @@ It only selects and displays items; the labels were decided by reading against t
 
 Usage: select_news_labels.py [--round 2|3|4|5|agnews] [--ids]   (default round 2; --ids: "index TAB group" only)
 """
-import csv
-import gzip
 import json
 import os
 import random
@@ -34,6 +32,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, "tests", "bench", "labels"))
 from select_eval import DEFENCE_SPENDING, MIDDLE_EAST, MISSILE_DEFENCE  # noqa: E402
+sys.path.insert(0, os.path.join(TOP, "tests", "bench"))
+import tone_eval  # noqa: E402
 
 DATA = os.environ.get("NEWSTAG_SHARED_DATA", os.path.join(os.path.dirname(TOP), "shared", "data"))
 LABELS = os.path.join(os.path.dirname(DATA), "labels", "recent-news-train.tsv")
@@ -77,20 +77,16 @@ def select(objs, taken, seed, total):
 
 
 def agnews_round(ids_only):
-    """The agnews round: every non-reserved AG News test row, in labelling order."""
-    src = os.path.join(DATA, "agnews", "test.csv.gz")
-    if not os.path.exists(src):
-        sys.stderr.write("select_news_labels.py: %s is absent (../shared is not part of this repository)\n" % src)
-        sys.exit(2)
-    with gzip.open(src, "rt", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    order = [i for i in range(len(rows)) if i % 4 != 0]
+    """The agnews round: every non-reserved AG News test row, in labelling order, its text read by
+    tests/bench/tone_eval.py's reader (which exits 2 when the file is absent)."""
+    rows = tone_eval.read_agnews(DATA, range(sys.maxsize))
+    order = [i for i in sorted(rows) if i % 4 != 0]
     random.Random(AGNEWS_SEED).shuffle(order)
     for i in order:
         if ids_only:
             print("%d\tagnews" % i)
         else:
-            print("%d\tagnews\n\tTITLE: %s\n\tTEXT: %s\n" % (i, rows[i][1].strip(), rows[i][2].replace("\\", " ").strip()))
+            print("%d\tagnews\n\tTITLE: %s\n\tTEXT: %s\n" % (i, rows[i][0].strip(), rows[i][1].strip()))
 
 
 def main():
