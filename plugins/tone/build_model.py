@@ -716,7 +716,7 @@ def cross_validate_decision(S, D, y, folds, titled, group, prm, cls, wt=None, ke
         for i in range(len(y)):
             if folds[i] == fo:
                 z[i] = decide(m2, Fd2[i], SP[i])[1] if titled[i] else decide(m1, Fd[i], {})[1]
-    out = {}
+    out = {"scores": [t[:3] for t in z]}
     grid = [x / 10.0 for x in range(-10, 11)]
     if senti_only:
         # the offsets move only rows with a sentiment word (no_sentiment 0)
@@ -749,6 +749,15 @@ def cross_validate_decision(S, D, y, folds, titled, group, prm, cls, wt=None, ke
                     pred[i] = max(range(3), key=lambda k: (z[i][0] + a_ * z[i][3], 0.0, z[i][2] + b_ * z[i][3])[k]) - 1
         out[name + "_nested"] = macro_f1(g, [pred[i] for i in ii])
     return out
+
+
+def write_oof(path, rows, group, folds, y, scores):
+    """The --oof file: one JSON object per row of the decision's cross-validation."""
+    with open(path, "w", encoding="utf-8") as f:
+        for (_, _, ti, t), g, fo, v, z in zip(rows, group, folds, y, scores):
+            f.write(json.dumps({"set": g or "train", "fold": fo, "gold": gold_cls(v), "scores": list(z),
+                                "title": ti, "text": t}) + "\n")
+    print("out-of-fold decision scores of %d rows written to %s" % (len(rows), path))
 
 
 def apply_offsets(model, off, senti=False):
@@ -862,6 +871,10 @@ def main():
                     help="exploration (--cv): the weight of titled rows labelled positive in the decision's loss")
     ap.add_argument("--title-words", action="store_true",
                     help="exploration (--cv): title words get decision terms of their own too")
+    ap.add_argument("--oof", metavar="FILE",
+                    help="--cv only: write each row's out-of-fold decision scores to FILE (JSON lines: set, "
+                         "fold, gold class, negative / neutral / positive scores, title, text), the input "
+                         "of tests/bench/tone_text_stack.py")
     ap.add_argument("--seed", type=int, default=CLS["seed"],
                     help="first seed of the decision's averaged runs (CV and model)")
     ap.add_argument("--cv", action="store_true", help="print 4-fold CV on non-reserved items only")
@@ -884,9 +897,9 @@ def main():
     CLS["epochs"] = a.word_epochs
     CLS["seed"] = a.seed
     if (a.news_fraction < 1.0 or a.embed or a.dev or a.dev_train or a.title_words or a.silver_weight != 1.0
-            or a.nyt_word_weight != 1.0 or a.positive_weight != 1.0) and not a.cv:
+            or a.nyt_word_weight != 1.0 or a.positive_weight != 1.0 or a.oof) and not a.cv:
         raise SystemExit("build_model.py: --news-fraction, --embed, --dev, --dev-train, --title-words, --silver-weight, "
-                         "--nyt-word-weight and --positive-weight are for --cv only")
+                         "--nyt-word-weight, --positive-weight and --oof are for --cv only")
     data = os.path.normpath(a.data)
     if not os.path.isdir(data):
         die_absent(data)
@@ -978,6 +991,8 @@ def main():
                       % (a.silver_weight, a.nyt_word_weight, a.positive_weight))
             dcv = cross_validate_decision(S, Dd, y, folds, titled, group, prm, CLS, wt=wt, wt2=wt2, keep=keep, vec=vec,
                                           senti_only=a.offsets_senti or CLS["offsets"] == "dev-sentiment")
+            if a.oof:
+                write_oof(a.oof, rows, group, folds, y, dcv["scores"])
         print("4-fold CV of the 3-class decision: NYT non-reserved macro-F1 %.4f (with class offsets %+.1f %+.1f: "
               "%.4f); news non-reserved macro-F1 %.4f (with offsets %+.1f %+.1f: %.4f)"
               % (dcv["nyt"], dcv["nyt_off"][0], dcv["nyt_off"][1], dcv["nyt_tuned"], dcv["news"],

@@ -20,4 +20,5 @@ EXTRA_DIST += plugins/tone/README.md plugins/tone/build_model.py plugins/tone/to
 	plugins/tone/news-tone-agnews.tsv plugins/tone/news-tone-agreement.tsv plugins/tone/news-tone-agreement2.tsv \
 	plugins/tone/news-tone-agnews-agreement.tsv tests/bench/label_agreement.py \
 	plugins/tone/select_news_labels.py plugins/tone/embed.py \
-	tests/bench/tone_eval.py tests/bench/vader_ref.py tests/bench/tone_speed.c tests/bench/nyt_raters.py
+	tests/bench/tone_eval.py tests/bench/vader_ref.py tests/bench/tone_speed.c tests/bench/nyt_raters.py \
+	tests/bench/tone_text_stack.py
