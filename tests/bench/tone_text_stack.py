@@ -100,6 +100,8 @@ def stacked(rows, probs):
 
 
 def report(kind, rows, preds):
+    """Each scored set's macro-F1 for each (name, classes) in preds, then its F1 by class and how
+    many items each class is given."""
     sets = sorted({o["set"] for o in rows} - {"train"})
     for s in sets:
         ii = [i for i, o in enumerate(rows) if o["set"] == s]
@@ -107,6 +109,12 @@ def report(kind, rows, preds):
         print("%s %-7s %5d rows: " % (kind, s, len(ii)) + ", ".join(
             "%s macro-F1 %.4f" % (name, f1_score(gold, [p[i] for i in ii], average="macro"))
             for name, p in preds))
+        print("    gold negative / neutral / positive %s" % " / ".join(str(gold.count(c)) for c in (-1, 0, 1)))
+        for name, p in preds:
+            got = [p[i] for i in ii]
+            f1 = f1_score(gold, got, labels=[-1, 0, 1], average=None, zero_division=0)
+            print("    %-10s F1 %.3f / %.3f / %.3f, given %s" % (name, f1[0], f1[1], f1[2],
+                                                             " / ".join(str(got.count(c)) for c in (-1, 0, 1))))
 
 
 def main():
