@@ -8,8 +8,8 @@ on the same four folds, a logistic regression on TF-IDF word unigrams and bigram
 2-5-grams within words (--features and --counts choose other inputs; scikit-learn, Debian package
 python3-sklearn), and then a second logistic regression over the decision's three scores and the
 text model's three log-probabilities (trained on three folds' out-of-fold rows, applied to the
-fourth). It prints each scored set's macro-F1 for
-the decision's argmax (what the plugin does), the text model alone, and the stack.
+fourth). It prints each scored set's macro-F1 for the decision's argmax (what the plugin does),
+the text model alone and the stack, then their F1 by class and how many items each class is given.
 
     python3 plugins/tone/build_model.py --cv --extra ... --dev ... --dev-train --oof /tmp/oof.jsonl
     python3 tests/bench/tone_text_stack.py /tmp/oof.jsonl
@@ -22,8 +22,7 @@ import re
 import sys
 
 try:
-    from scipy.sparse import hstack
-    from scipy.sparse import diags
+    from scipy.sparse import diags, hstack
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score
@@ -31,6 +30,12 @@ except ImportError as e:
     sys.exit("tone_text_stack.py: needs scikit-learn and SciPy (Debian: apt-get install python3-sklearn): %s" % e)
 
 FOLDS = (1, 2, 3, 4)
+
+
+def split(rows, fo):
+    """Indices of the rows outside fold fo (trained on) and inside it (scored)."""
+    return ([i for i, o in enumerate(rows) if o["fold"] != fo],
+            [i for i, o in enumerate(rows) if o["fold"] == fo])
 
 
 def read_oof(path):
@@ -70,16 +75,16 @@ def text_model_oof(rows, c, features, counts):
     decision's word inputs are, so the model stays linear in the counts."""
     docs = [text_of(o) for o in rows]
     gold = [o["gold"] for o in rows]
+    per_sentence = diags([1.0 / (1 + len(re.findall(r"[.!?]", d))) for d in docs]) if counts else None
     probs = [None] * len(rows)
     for fo in FOLDS:
-        tr = [i for i, o in enumerate(rows) if o["fold"] != fo]
-        te = [i for i, o in enumerate(rows) if o["fold"] == fo]
+        tr, te = split(rows, fo)
         vecs = vectorizers(features, counts)
         for v in vecs:
             v.fit([docs[i] for i in tr])
         X = hstack([v.transform(docs) for v in vecs]).tocsr()
         if counts:
-            X = (diags([1.0 / (1 + len(re.findall(r"[.!?]", d))) for d in docs]) @ X).tocsr()
+            X = (per_sentence @ X).tocsr()
         m = LogisticRegression(C=c, max_iter=3000).fit(X[tr], [gold[i] for i in tr])
         for i, p in zip(te, m.predict_proba(X[te])):
             probs[i] = list(p)  # classes_ are sorted: -1, 0, 1
@@ -91,8 +96,7 @@ def stacked(rows, probs):
     feats = [list(o["scores"]) + [math.log(p + 1e-6) for p in pr] for o, pr in zip(rows, probs)]
     pred = [None] * len(rows)
     for fo in FOLDS:
-        tr = [i for i, o in enumerate(rows) if o["fold"] != fo]
-        te = [i for i, o in enumerate(rows) if o["fold"] == fo]
+        tr, te = split(rows, fo)
         m = LogisticRegression(max_iter=1000).fit([feats[i] for i in tr], [rows[i]["gold"] for i in tr])
         for i, p in zip(te, m.predict([feats[i] for i in te])):
             pred[i] = int(p)
